@@ -1,0 +1,136 @@
+"""The one permission gate. Pages, the API, search, facets, exports and feeds all ask it.
+
+Two kinds of record (``Record.scope_kind``):
+
+- national records (needs, expert nominations, country profiles) belong to a country: its focal points and
+  authorized users draft and submit them; only its focal points publish, return or archive them;
+- organization records (initiatives, opportunities, resources, organizations, contacts) belong to a
+  publishing organization: its publishers publish them; any registered user may draft one and submit it
+  for review by the Secretariat.
+
+The Secretariat (administrators) may do everything. Drafts and submitted records are visible only to the
+users of their scope, to their author and to the Secretariat. Nothing is ever deleted: records are archived.
+"""
+
+from django.db.models import Q
+
+from capacityhub.accounts.choices import Role
+
+from .choices import Scope, Status
+
+VIEW, ADD, CHANGE, SUBMIT, PUBLISH, RETURN, ARCHIVE = (
+    "view",
+    "add",
+    "change",
+    "submit",
+    "publish",
+    "return",
+    "archive",
+)
+ACTIONS = (VIEW, ADD, CHANGE, SUBMIT, PUBLISH, RETURN, ARCHIVE)
+TRANSITIONS = {
+    # action: (statuses it applies to, resulting status)
+    SUBMIT: ({Status.DRAFT}, Status.SUBMITTED),
+    PUBLISH: ({Status.DRAFT, Status.SUBMITTED}, Status.PUBLISHED),
+    RETURN: ({Status.SUBMITTED}, Status.DRAFT),
+    ARCHIVE: ({Status.PUBLISHED}, Status.ARCHIVED),
+}
+
+
+def _is_secretariat(user):
+    return bool(user and user.is_authenticated and user.is_secretariat)
+
+
+def _scope_lookup(model):
+    field = model.scope_field
+    return "pk" if field in ("id", "pk") else field
+
+
+def member_scope_ids(user, model):
+    """Scope ids (countries or organizations) where ``user`` may draft and submit records of ``model``."""
+    if not user.is_authenticated:
+        return set()
+    if model.scope_kind == Scope.COUNTRY:
+        return user.country_ids(Role.FOCAL_POINT, Role.AUTHORIZED_USER)
+    return user.organization_ids()
+
+
+def publisher_scope_ids(user, model):
+    """Scope ids where ``user`` may publish, return and archive records of ``model``."""
+    if not user.is_authenticated:
+        return set()
+    if model.scope_kind == Scope.COUNTRY:
+        return user.country_ids(Role.FOCAL_POINT)
+    return user.organization_ids()
+
+
+def scope_id(obj):
+    field = type(obj).scope_field
+    return obj.pk if field in ("id", "pk") else getattr(obj, "{}_id".format(field))
+
+
+def restrict(queryset, user, action=VIEW):
+    """Filter ``queryset`` to the records ``user`` may ``action``."""
+    model = queryset.model
+    if _is_secretariat(user):
+        return queryset
+    lookup = "{}__in".format(_scope_lookup(model))
+    published = Q(status=Status.PUBLISHED)
+    if action == VIEW:
+        if not user or not user.is_authenticated:
+            return queryset.filter(published)
+        return queryset.filter(published | Q(**{lookup: member_scope_ids(user, model)}) | Q(created_by=user))
+    if not user or not user.is_authenticated:
+        return queryset.none()
+    open_states = Q(status__in=[Status.DRAFT, Status.SUBMITTED])
+    members = Q(**{lookup: member_scope_ids(user, model)}) | Q(created_by=user)
+    publishers = Q(**{lookup: publisher_scope_ids(user, model)})
+    if action == CHANGE:
+        return queryset.filter((open_states & members) | (published & publishers))
+    if action == SUBMIT:
+        return queryset.filter(Q(status=Status.DRAFT) & members)
+    if action in (PUBLISH, RETURN, ARCHIVE):
+        return queryset.filter(Q(status__in=TRANSITIONS[action][0]) & publishers)
+    return queryset.none()
+
+
+def can(user, action, obj=None, model=None):
+    """May ``user`` do ``action`` on ``obj`` (or, for ``add``, on a new record of ``model``)?"""
+    if action == ADD:
+        model = model or type(obj)
+        if not user or not user.is_authenticated:
+            return False
+        if _is_secretariat(user):
+            return True
+        if model.scope_kind == Scope.COUNTRY:
+            return bool(member_scope_ids(user, model))
+        return True
+    if obj is None:
+        return False
+    if action in TRANSITIONS and obj.status not in TRANSITIONS[action][0]:
+        return False
+    if _is_secretariat(user):
+        return action != CHANGE or obj.status != Status.ARCHIVED
+    if action == VIEW and obj.status == Status.PUBLISHED:
+        return True
+    if not user or not user.is_authenticated:
+        return False
+    model = type(obj)
+    sid = scope_id(obj)
+    is_member = sid in member_scope_ids(user, model) or obj.created_by_id == user.pk
+    is_publisher = sid in publisher_scope_ids(user, model)
+    if action == VIEW:
+        return is_member or is_publisher
+    if action == CHANGE:
+        if obj.status in (Status.DRAFT, Status.SUBMITTED):
+            return is_member or is_publisher
+        return obj.status == Status.PUBLISHED and is_publisher
+    if action == SUBMIT:
+        return is_member or is_publisher
+    if action in (PUBLISH, RETURN, ARCHIVE):
+        return is_publisher
+    return False
+
+
+def allowed_actions(user, obj):
+    return [action for action in ACTIONS if action != ADD and can(user, action, obj)]

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("api/", include("config.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("capacityhub.core.urls")),
+    path("accounts/", include("capacityhub.accounts.urls")),
+    path("", include("capacityhub.registry.urls")),
+    path("", include("capacityhub.reference.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+urlpatterns += [path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "capacityhub/favicon.svg"))]
