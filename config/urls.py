@@ -13,7 +13,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("capacityhub.accounts.urls")),
     path("", include("capacityhub.registry.urls")),
     path("", include("capacityhub.reference.urls")),
+    path("", include("capacityhub.interop.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
-urlpatterns += [path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "capacityhub/favicon.svg"))]
+urlpatterns += [
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "capacityhub/favicon.svg"))
+]

@@ -102,7 +102,8 @@ class RoleAssignment(models.Model):
                 violation_error_message=_("A national role needs a country."),
             ),
             models.CheckConstraint(
-                condition=Q(role=Role.ORG_PUBLISHER, organization__isnull=False) | ~Q(role=Role.ORG_PUBLISHER),
+                condition=Q(role=Role.ORG_PUBLISHER, organization__isnull=False)
+                | ~Q(role=Role.ORG_PUBLISHER),
                 name="accounts_roleassignment_publisher_has_organization",
                 violation_error_message=_("An organization publisher needs an organization."),
             ),
@@ -115,4 +116,4 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         scope = self.country or self.organization
-        return "{} — {}{}".format(self.user, self.get_role_display(), " ({})".format(scope) if scope else "")
+        return "{} — {}{}".format(self.user, self.get_role_display(), f" ({scope})" if scope else "")

@@ -35,7 +35,7 @@ class CodeFilter(django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
-        condition = {"{}__in".format(self.field_name): value}
+        condition = {f"{self.field_name}__in": value}
         if self.many:
             return qs.filter(pk__in=qs.model._base_manager.filter(**condition).values("pk"))
         return qs.filter(**condition)

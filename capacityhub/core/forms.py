@@ -28,8 +28,8 @@ class RecordForm(forms.ModelForm):
         if model.scope_kind == Scope.COUNTRY:
             ids = permissions.member_scope_ids(self.user, model)
             field.queryset = field.queryset.filter(pk__in=ids)
-            if len(ids) == 1 and not self.instance.pk:
-                field.initial = next(iter(ids))
+            if len(ids) == 1 and not self.instance.pk and not self.initial.get(model.scope_field):
+                self.initial[model.scope_field] = next(iter(ids))
 
 
 class SharesFormSet(BaseInlineFormSet):

@@ -72,22 +72,22 @@ class Record(TimeStampedModel):
     def __str__(self):
         return self.display_title()
 
-    def text(self, field, language=None):
-        return resolve(getattr(self, field), language, self.original_language)[0]
-
-    def display_title(self, language=None):
-        return self.text(self.title_field, language) or "#{}".format(self.pk)
-
     def save(self, *args, **kwargs):
         self.sort_title = (self.text(self.title_field, self.original_language) or "")[:255].casefold()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return self.record_type.url("detail", pk=self.pk)
+
+    def text(self, field, language=None):
+        return resolve(getattr(self, field), language, self.original_language)[0]
+
+    def display_title(self, language=None):
+        return self.text(self.title_field, language) or f"#{self.pk}"
+
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
-
-    def get_absolute_url(self):
-        return self.record_type.url("detail", pk=self.pk)
 
     def search_texts(self):
         """``(language or None, text)`` pairs to index: every language of every multilingual field.
@@ -133,7 +133,7 @@ class Version(models.Model):
         ]
 
     def __str__(self):
-        return "{} #{} v{}".format(self.content_type, self.object_id, self.number)
+        return f"{self.content_type} #{self.object_id} v{self.number}"
 
 
 class SearchEntry(models.Model):
@@ -161,4 +161,4 @@ class SearchEntry(models.Model):
         ]
 
     def __str__(self):
-        return "{} #{}".format(self.record_type, self.object_id)
+        return f"{self.record_type} #{self.object_id}"

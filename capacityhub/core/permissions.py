@@ -66,15 +66,19 @@ def publisher_scope_ids(user, model):
 
 def scope_id(obj):
     field = type(obj).scope_field
-    return obj.pk if field in ("id", "pk") else getattr(obj, "{}_id".format(field))
+    return obj.pk if field in ("id", "pk") else getattr(obj, f"{field}_id")
 
 
 def restrict(queryset, user, action=VIEW):
     """Filter ``queryset`` to the records ``user`` may ``action``."""
     model = queryset.model
     if _is_secretariat(user):
+        if action in TRANSITIONS:
+            return queryset.filter(status__in=TRANSITIONS[action][0])
+        if action == CHANGE:
+            return queryset.exclude(status=Status.ARCHIVED)
         return queryset
-    lookup = "{}__in".format(_scope_lookup(model))
+    lookup = f"{_scope_lookup(model)}__in"
     published = Q(status=Status.PUBLISHED)
     if action == VIEW:
         if not user or not user.is_authenticated:

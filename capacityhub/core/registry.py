@@ -49,7 +49,7 @@ class RecordType:
 
     def url_name(self, view):
         suffix = {"list": "_list", "detail": "", "add": "_add", "edit": "_edit"}.get(view, "_" + view)
-        return "{}:{}{}".format(self.namespace, self.key, suffix)
+        return f"{self.namespace}:{self.key}{suffix}"
 
     def url(self, view, **kwargs):
         return reverse(self.url_name(view), kwargs=kwargs or None)
@@ -64,7 +64,7 @@ class Registry:
 
     def register(self, record_type):
         if record_type.key in self._types:
-            raise ValueError("Record type {} is registered already".format(record_type.key))
+            raise ValueError(f"Record type {record_type.key} is registered already")
         self._types[record_type.key] = record_type
         record_type.model.record_type = record_type
         return record_type

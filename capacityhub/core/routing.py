@@ -18,18 +18,22 @@ def record_urls(record_type, **overrides):
     }
     base = rt.path
     return [
-        path("{}/".format(base), view["list"].as_view(record_type=rt), name="{}_list".format(rt.key)),
-        path("{}/add/".format(base), view["edit"].as_view(record_type=rt), name="{}_add".format(rt.key)),
-        path("{}/<int:pk>/".format(base), view["detail"].as_view(record_type=rt), name=rt.key),
-        path("{}/<int:pk>/edit/".format(base), view["edit"].as_view(record_type=rt), name="{}_edit".format(rt.key)),
+        path(f"{base}/", view["list"].as_view(record_type=rt), name=f"{rt.key}_list"),
+        path(f"{base}/add/", view["edit"].as_view(record_type=rt), name=f"{rt.key}_add"),
+        path(f"{base}/<int:pk>/", view["detail"].as_view(record_type=rt), name=rt.key),
         path(
-            "{}/<int:pk>/history/".format(base),
-            view["history"].as_view(record_type=rt),
-            name="{}_history".format(rt.key),
+            f"{base}/<int:pk>/edit/",
+            view["edit"].as_view(record_type=rt),
+            name=f"{rt.key}_edit",
         ),
         path(
-            "{}/<int:pk>/<slug:action>/".format(base),
+            f"{base}/<int:pk>/history/",
+            view["history"].as_view(record_type=rt),
+            name=f"{rt.key}_history",
+        ),
+        path(
+            f"{base}/<int:pk>/<slug:action>/",
             view["transition"].as_view(record_type=rt),
-            name="{}_transition".format(rt.key),
+            name=f"{rt.key}_transition",
         ),
     ]

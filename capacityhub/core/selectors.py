@@ -17,7 +17,7 @@ def facet_counts(record_type, queryset, active):
     base = queryset.order_by()
     for facet in record_type.facets:
         rows = (
-            base.exclude(**{"{}__isnull".format(facet.lookup): True})
+            base.exclude(**{f"{facet.lookup}__isnull": True})
             .values_list(facet.lookup)
             .annotate(n=Count("pk", distinct=True))
             .order_by("-n", facet.lookup)[: facet.limit]

@@ -7,7 +7,7 @@ import json
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +29,7 @@ class EditConflict(Exception):
     """Somebody saved the record after the editor opened it."""
 
     def __init__(self, record, base_revision, current_revision):
-        super().__init__("revision {} is not the current {}".format(base_revision, current_revision))
+        super().__init__(f"revision {base_revision} is not the current {current_revision}")
         self.record = record
         self.base_revision = base_revision
         self.current_revision = current_revision
@@ -42,7 +42,7 @@ def snapshot(record):
         if field.name in SNAPSHOT_EXCLUDE:
             continue
         value = field.value_from_object(record)
-        if hasattr(value, "name") and hasattr(value, "url"):  # files
+        if isinstance(field, models.FileField):
             value = value.name or ""
         data[field.name] = value
     for field in record._meta.many_to_many:
@@ -102,7 +102,9 @@ def record_save(*, record, actor, base_revision=None, save_related=None, comment
         record.revision = 1
         record.created_by = actor
     else:
-        current = type(record)._base_manager.select_for_update().values_list("revision", "status").get(pk=record.pk)
+        current = (
+            type(record)._base_manager.select_for_update().values_list("revision", "status").get(pk=record.pk)
+        )
         if actor is not None:
             stored = type(record)._base_manager.get(pk=record.pk)
             if not permissions.can(actor, permissions.CHANGE, stored):

@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 OOXML = {
     "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "pptx": ("ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    "pptx": (
+        "ppt/presentation.xml",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
 }
 ODT = "application/vnd.oasis.opendocument.text"
 IMAGES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
@@ -30,7 +33,9 @@ def _zip_kind(upload):
             inflated = sum(info.file_size for info in infos)
             packed = sum(info.compress_size for info in infos) or 1
             if inflated > MAX_INFLATED_BYTES or inflated / packed > MAX_RATIO or len(infos) > 10000:
-                raise ValidationError(_("The file expands to far more than its size; it is refused."), code="zip_bomb")
+                raise ValidationError(
+                    _("The file expands to far more than its size; it is refused."), code="zip_bomb"
+                )
             names = {info.filename for info in infos}
             for kind, (marker, mime) in OOXML.items():
                 if "[Content_Types].xml" in names and marker in names:

@@ -38,8 +38,12 @@ def version_diff(record, number_from, number_to):
             for lang in sorted(set(old) | set(new)):
                 if old.get(lang) != new.get(lang):
                     rows.append(
-                        {"field": name, "label": "{} [{}]".format(label, lang), "before": old.get(lang, ""),
-                         "after": new.get(lang, "")}
+                        {
+                            "field": name,
+                            "label": f"{label} [{lang}]",
+                            "before": old.get(lang, ""),
+                            "after": new.get(lang, ""),
+                        }
                     )
         else:
             rows.append({"field": name, "label": label, "before": old, "after": new})

@@ -33,7 +33,9 @@ class RecordTypeMixin:
     def get_object(self, action=permissions.VIEW):
         rt = self.record_type
         queryset = selectors.visible(rt, self.request.user).select_related(*rt.detail_select_related)
-        record = get_object_or_404(queryset.prefetch_related(*rt.detail_prefetch_related), pk=self.kwargs["pk"])
+        record = get_object_or_404(
+            queryset.prefetch_related(*rt.detail_prefetch_related), pk=self.kwargs["pk"]
+        )
         if action != permissions.VIEW and not permissions.can(self.request.user, action, record):
             raise PermissionDenied
         return record
@@ -129,7 +131,11 @@ class RecordEditView(LoginRequiredMixin, RecordTypeMixin, TemplateView):
 
     def build_forms(self, data=None, files=None):
         rt = self.record_type
-        form = rt.form(data, files, instance=self.object, user=self.request.user)
+        # A new record may be pre-filled from the address, e.g. ?country=<id> from a country's page.
+        initial = (
+            {} if self.object.pk else {k: v for k, v in self.request.GET.items() if k != "base_revision"}
+        )
+        form = rt.form(data, files, instance=self.object, user=self.request.user, initial=initial)
         inlines = [
             formset_class(data, files, instance=self.object, prefix=formset_class.prefix_name)
             for formset_class in rt.inlines
@@ -163,8 +169,13 @@ class RecordEditView(LoginRequiredMixin, RecordTypeMixin, TemplateView):
                 save_related=save_related,
             )
         except services.EditConflict as conflict:
-            form.add_error(None, _("Somebody else saved this record while you were editing it. "
-                                   "Your changes were not saved; review what changed below, then edit again."))
+            form.add_error(
+                None,
+                _(
+                    "Somebody else saved this record while you were editing it. "
+                    "Your changes were not saved; review what changed below, then edit again."
+                ),
+            )
             context = self.get_context_data(form=form, inlines=inlines)
             context["conflict"] = version_diff(record, conflict.base_revision, conflict.current_revision)
             return self.render_to_response(context, status=409)

@@ -32,7 +32,9 @@ class HomeView(TemplateView):
             .filter(application_deadline__gte=today)
             .select_related("kind")
             .order_by("application_deadline")[:5],
-            latest_resources=published["resource"].select_related("resource_type").order_by("-published_at")[:5],
+            latest_resources=published["resource"]
+            .select_related("resource_type")
+            .order_by("-published_at")[:5],
             latest_needs=published["need"].select_related("country").order_by("-published_at")[:5],
         )
         return context

@@ -10,8 +10,17 @@ class OrganizationForm(RecordForm):
 
     class Meta:
         model = Organization
-        fields = ["original_language", "name", "acronym", "org_type", "country", "iati_identifier", "website",
-                  "email", "description"]
+        fields = [
+            "original_language",
+            "name",
+            "acronym",
+            "org_type",
+            "country",
+            "iati_identifier",
+            "website",
+            "email",
+            "description",
+        ]
 
 
 class ContactForm(RecordForm):

@@ -36,6 +36,11 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("registry:country", kwargs={"iso2": self.iso2})
+
     @property
     def name(self):
         return self.localized_name()
@@ -43,18 +48,13 @@ class Country(models.Model):
     def localized_name(self, language=None):
         return _territories(language or current_language()).get(self.iso2, self.name_en)
 
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("registry:country", kwargs={"iso2": self.iso2})
-
     @property
     def flag(self):
         return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in self.iso2.upper())
 
 
 class Region(models.Model):
-    """A region or a group of countries: UN regions, CBD regional groups, LDC, SIDS, economies in transition."""
+    """A region or group of countries: UN regions, CBD regional groups, LDC, SIDS, economies in transition."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=RegionKind.choices)
@@ -62,9 +62,16 @@ class Region(models.Model):
     identifier = models.CharField(_("BCH identifier"), max_length=64, blank=True)
     iati_code = models.CharField(_("IATI region code"), max_length=8, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
     )
-    countries = models.ManyToManyField(Country, verbose_name=_("countries"), related_name="regions", blank=True)
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), related_name="regions", blank=True
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -106,7 +113,9 @@ class Term(models.Model):
     code = models.CharField(_("code"), max_length=64)
     label = MultilingualField(_("label"))
     description = MultilingualField(_("description"), blank=True, textarea=True)
-    identifier = models.CharField(_("BCH identifier"), max_length=64, blank=True, help_text=_("GUID in the BCH."))
+    identifier = models.CharField(
+        _("BCH identifier"), max_length=64, blank=True, help_text=_("GUID in the BCH.")
+    )
     iati_code = models.CharField(_("IATI code"), max_length=16, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
@@ -194,7 +203,7 @@ class Organization(Record):
 
     def display_title(self, language=None):
         name = super().display_title(language)
-        return "{} ({})".format(name, self.acronym) if self.acronym and self.acronym not in name else name
+        return f"{name} ({self.acronym})" if self.acronym and self.acronym not in name else name
 
     def search_texts(self):
         texts = super().search_texts()

@@ -13,7 +13,9 @@ class InitiativeFilterSet(RecordFilterSet):
     region = CodeFilter(field_name="countries__regions__code", label=_("Region or group"), many=True)
     area = CodeFilter(field_name="thematic_areas__code", label=_("Thematic area"), many=True)
     status = CodeFilter(field_name="activity_status__code", label=_("Status"))
-    organization = CodeFilter(field_name="participations__organization_id", label=_("Organization"), many=True)
+    organization = CodeFilter(
+        field_name="participations__organization_id", label=_("Organization"), many=True
+    )
     role = CodeFilter(field_name="participations__role__code", label=_("Role of the organization"), many=True)
     year = CodeFilter(field_name="planned_start__year", label=_("Start year"))
     scope = CodeFilter(field_name="geographic_scope", label=_("Geographic scope"))
@@ -78,7 +80,11 @@ class ExpertFilterSet(RecordFilterSet):
     organization = CodeFilter(field_name="organization_id", label=_("Organization"))
     roster = django_filters.ChoiceFilter(
         label=_("Roster"),
-        choices=[("current", _("On the roster")), ("expired", _("No longer on the roster")), ("all", _("All"))],
+        choices=[
+            ("current", _("On the roster")),
+            ("expired", _("No longer on the roster")),
+            ("all", _("All")),
+        ],
         method="filter_roster",
         empty_label=None,
     )
@@ -123,4 +129,6 @@ def roster_cutoff():
 
     today = timezone.localdate()
     years = settings.EXPERT_ROSTER_YEARS
-    return today.replace(year=today.year - years, day=28 if (today.month, today.day) == (2, 29) else today.day)
+    return today.replace(
+        year=today.year - years, day=28 if (today.month, today.day) == (2, 29) else today.day
+    )

@@ -42,7 +42,9 @@ class LinksField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, list):
-            return "\n".join(" ".join(filter(None, [item.get("url"), item.get("name", "")])) for item in value)
+            return "\n".join(
+                " ".join(filter(None, [item.get("url"), item.get("name", "")])) for item in value
+            )
         return value
 
     def to_python(self, value):
@@ -64,20 +66,49 @@ class LinksField(forms.CharField):
 
 
 class InitiativeForm(RecordForm):
-    links = LinksField(label=_("Documents and links"), required=False,
-                       help_text=_("One web address per line, optionally followed by a name."))
+    links = LinksField(
+        label=_("Documents and links"),
+        required=False,
+        help_text=_("One web address per line, optionally followed by a name."),
+    )
 
     class Meta:
         model = Initiative
         fields = [
-            "original_language", "title", "publisher", "project_number", "iati_identifier", "description",
-            "objectives", "activity_status", "planned_start", "planned_end", "actual_start", "actual_end",
-            "geographic_scope", "budget", "co_financing", "currency", "thematic_areas", "categories",
-            "target_groups", "funding_source_types", "outcomes", "lessons_learned", "links", "contacts", "part_of",
+            "original_language",
+            "title",
+            "publisher",
+            "project_number",
+            "iati_identifier",
+            "description",
+            "objectives",
+            "activity_status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "geographic_scope",
+            "budget",
+            "co_financing",
+            "currency",
+            "thematic_areas",
+            "categories",
+            "target_groups",
+            "funding_source_types",
+            "outcomes",
+            "lessons_learned",
+            "links",
+            "contacts",
+            "part_of",
         ]
         widgets = {
-            "planned_start": DATE, "planned_end": DATE, "actual_start": DATE, "actual_end": DATE,
-            "thematic_areas": CHECKBOXES, "categories": CHECKBOXES, "target_groups": CHECKBOXES,
+            "planned_start": DATE,
+            "planned_end": DATE,
+            "actual_start": DATE,
+            "actual_end": DATE,
+            "thematic_areas": CHECKBOXES,
+            "categories": CHECKBOXES,
+            "target_groups": CHECKBOXES,
             "funding_source_types": CHECKBOXES,
         }
 
@@ -91,12 +122,22 @@ class InitiativeForm(RecordForm):
 
 
 InitiativeCountryFormSet = inlineformset_factory(
-    Initiative, InitiativeCountry, fields=["country", "percentage"], formset=SharesFormSet, extra=3, can_delete=True
+    Initiative,
+    InitiativeCountry,
+    fields=["country", "percentage"],
+    formset=SharesFormSet,
+    extra=3,
+    can_delete=True,
 )
 InitiativeCountryFormSet.prefix_name = "countries"
 InitiativeCountryFormSet.legend = _("Recipient countries")
 InitiativeRegionFormSet = inlineformset_factory(
-    Initiative, InitiativeRegion, fields=["region", "percentage"], formset=SharesFormSet, extra=2, can_delete=True
+    Initiative,
+    InitiativeRegion,
+    fields=["region", "percentage"],
+    formset=SharesFormSet,
+    extra=2,
+    can_delete=True,
 )
 InitiativeRegionFormSet.prefix_name = "regions"
 InitiativeRegionFormSet.legend = _("Recipient regions")
@@ -110,31 +151,71 @@ ParticipationFormSet.legend = _("Participating organizations and their roles")
 class NeedForm(RecordForm):
     class Meta:
         model = Need
-        fields = ["original_language", "country", "title", "description", "thematic_areas", "priority",
-                  "timeframe", "source", "need_status"]
+        fields = [
+            "original_language",
+            "country",
+            "title",
+            "description",
+            "thematic_areas",
+            "priority",
+            "timeframe",
+            "source",
+            "need_status",
+        ]
         widgets = {"thematic_areas": CHECKBOXES}
 
 
 class OpportunityForm(RecordForm):
-    languages = forms.MultipleChoiceField(label=_("Languages"), choices=LANGUAGE_CHOICES, required=False,
-                                          widget=CHECKBOXES)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=LANGUAGE_CHOICES, required=False, widget=CHECKBOXES
+    )
 
     class Meta:
         model = Opportunity
         fields = [
-            "original_language", "title", "kind", "publisher", "providers", "description", "start_date", "end_date",
-            "application_deadline", "is_online", "city", "country", "languages", "eligible_countries",
-            "eligible_regions", "eligibility", "cost", "funding_available", "thematic_areas", "link",
+            "original_language",
+            "title",
+            "kind",
+            "publisher",
+            "providers",
+            "description",
+            "start_date",
+            "end_date",
+            "application_deadline",
+            "is_online",
+            "city",
+            "country",
+            "languages",
+            "eligible_countries",
+            "eligible_regions",
+            "eligibility",
+            "cost",
+            "funding_available",
+            "thematic_areas",
+            "link",
         ]
-        widgets = {"start_date": DATE, "end_date": DATE, "application_deadline": DATE,
-                   "thematic_areas": CHECKBOXES}
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "application_deadline": DATE,
+            "thematic_areas": CHECKBOXES,
+        }
 
 
 class ResourceForm(RecordForm):
     class Meta:
         model = Resource
-        fields = ["original_language", "title", "resource_type", "publisher", "authors", "year", "summary",
-                  "thematic_areas", "link"]
+        fields = [
+            "original_language",
+            "title",
+            "resource_type",
+            "publisher",
+            "authors",
+            "year",
+            "summary",
+            "thematic_areas",
+            "link",
+        ]
         widgets = {"thematic_areas": CHECKBOXES}
 
 
@@ -159,13 +240,25 @@ ResourceFileFormSet.legend = _("Files, one per language")
 
 
 class ExpertForm(RecordForm):
-    languages = forms.MultipleChoiceField(label=_("Languages"), choices=LANGUAGE_CHOICES, required=False,
-                                          widget=CHECKBOXES)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=LANGUAGE_CHOICES, required=False, widget=CHECKBOXES
+    )
 
     class Meta:
         model = Expert
-        fields = ["original_language", "name", "country", "nationality", "organization", "email", "expertise",
-                  "languages", "experience", "cv", "availability"]
+        fields = [
+            "original_language",
+            "name",
+            "country",
+            "nationality",
+            "organization",
+            "email",
+            "expertise",
+            "languages",
+            "experience",
+            "cv",
+            "availability",
+        ]
         widgets = {"expertise": CHECKBOXES}
 
     def clean_cv(self):
@@ -178,4 +271,12 @@ class ExpertForm(RecordForm):
 class CountryProfileForm(RecordForm):
     class Meta:
         model = CountryProfile
-        fields = ["original_language", "country", "summary", "framework", "institutions", "priorities", "website"]
+        fields = [
+            "original_language",
+            "country",
+            "summary",
+            "framework",
+            "institutions",
+            "priorities",
+            "website",
+        ]

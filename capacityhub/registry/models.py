@@ -47,10 +47,17 @@ class Initiative(Record):
 
     title = MultilingualField(_("title"), max_length=500)
     project_number = models.CharField(
-        _("project number"), max_length=100, blank=True, help_text=_("The implementer's own reference, if any.")
+        _("project number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The implementer's own reference, if any."),
     )
     iati_identifier = models.CharField(
-        _("IATI identifier"), max_length=150, blank=True, db_index=True, help_text=_("For example XM-DAC-41116-1234.")
+        _("IATI identifier"),
+        max_length=150,
+        blank=True,
+        db_index=True,
+        help_text=_("For example XM-DAC-41116-1234."),
     )
     description = MultilingualField(
         _("description"), blank=True, textarea=True, help_text=_("Goals and objectives of the initiative.")
@@ -68,16 +75,25 @@ class Initiative(Record):
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     geographic_scope = models.CharField(
-        _("geographic scope"), max_length=16, choices=GeographicScope.choices, default=GeographicScope.NATIONAL
+        _("geographic scope"),
+        max_length=16,
+        choices=GeographicScope.choices,
+        default=GeographicScope.NATIONAL,
     )
     countries = models.ManyToManyField(
-        Country, through="InitiativeCountry", verbose_name=_("recipient countries"), related_name="initiatives"
+        Country,
+        through="InitiativeCountry",
+        verbose_name=_("recipient countries"),
+        related_name="initiatives",
     )
     regions = models.ManyToManyField(
         Region, through="InitiativeRegion", verbose_name=_("recipient regions"), related_name="initiatives"
     )
     organizations = models.ManyToManyField(
-        Organization, through="Participation", verbose_name=_("participating organizations"), related_name="initiatives"
+        Organization,
+        through="Participation",
+        verbose_name=_("participating organizations"),
+        related_name="initiatives",
     )
     publisher = models.ForeignKey(
         Organization,
@@ -87,7 +103,9 @@ class Initiative(Record):
         help_text=_("The organization responsible for this record."),
     )
     budget = models.DecimalField(_("total budget"), max_digits=16, decimal_places=2, null=True, blank=True)
-    co_financing = models.DecimalField(_("co-financing"), max_digits=16, decimal_places=2, null=True, blank=True)
+    co_financing = models.DecimalField(
+        _("co-financing"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     currency = models.CharField(_("currency"), max_length=3, default="USD", help_text=_("ISO 4217 code."))
     thematic_areas = models.ManyToManyField(
         Term,
@@ -119,9 +137,14 @@ class Initiative(Record):
     outcomes = MultilingualField(_("outcomes and results"), blank=True, textarea=True)
     lessons_learned = MultilingualField(_("good practices and lessons learned"), blank=True, textarea=True)
     links = models.JSONField(
-        _("documents and links"), default=list, blank=True, help_text=_("Web addresses of documents and pages.")
+        _("documents and links"),
+        default=list,
+        blank=True,
+        help_text=_("Web addresses of documents and pages."),
     )
-    contacts = models.ManyToManyField(Contact, verbose_name=_("contacts"), related_name="initiatives", blank=True)
+    contacts = models.ManyToManyField(
+        Contact, verbose_name=_("contacts"), related_name="initiatives", blank=True
+    )
     part_of = models.ForeignKey(
         "self",
         verbose_name=_("part of a larger programme"),
@@ -137,12 +160,16 @@ class Initiative(Record):
         ordering = ["-updated_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True) | Q(planned_end__gte=models.F("planned_start")),
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gte=models.F("planned_start")),
                 name="registry_initiative_planned_dates_in_order",
                 violation_error_message=_("The planned end date is before the planned start date."),
             ),
             models.CheckConstraint(
-                condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=True) | Q(actual_end__gte=models.F("actual_start")),
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=models.F("actual_start")),
                 name="registry_initiative_actual_dates_in_order",
                 violation_error_message=_("The actual end date is before the actual start date."),
             ),
@@ -188,10 +215,12 @@ class Initiative(Record):
                 for c in self.country_shares.order_by("country_id")
             ],
             "regions": [
-                [r.region_id, r.percentage and float(r.percentage)] for r in self.region_shares.order_by("region_id")
+                [r.region_id, r.percentage and float(r.percentage)]
+                for r in self.region_shares.order_by("region_id")
             ],
             "organizations": [
-                [p.organization_id, p.role_id] for p in self.participations.order_by("organization_id", "role_id")
+                [p.organization_id, p.role_id]
+                for p in self.participations.order_by("organization_id", "role_id")
             ],
         }
 
@@ -200,7 +229,9 @@ class InitiativeCountry(models.Model):
     """A recipient country of an initiative, with the share of the initiative it receives."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="country_shares")
-    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+")
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
     percentage = models.DecimalField(
         _("percentage"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
     )
@@ -274,7 +305,7 @@ class Participation(models.Model):
         ]
 
     def __str__(self):
-        return "{} ({})".format(self.organization, self.role)
+        return f"{self.organization} ({self.role})"
 
 
 class Need(Record):
@@ -283,19 +314,32 @@ class Need(Record):
     scope_kind = Scope.COUNTRY
     scope_field = "country"
 
-    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="needs")
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="needs"
+    )
     title = MultilingualField(_("title"), max_length=300)
     description = MultilingualField(_("description"), blank=True, textarea=True)
     thematic_areas = models.ManyToManyField(
-        Term, verbose_name=_("thematic areas"), related_name="needs", limit_choices_to=terms_of(Vocabularies.THEMATIC_AREAS)
+        Term,
+        verbose_name=_("thematic areas"),
+        related_name="needs",
+        limit_choices_to=terms_of(Vocabularies.THEMATIC_AREAS),
     )
-    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
-    timeframe = models.CharField(_("timeframe"), max_length=8, choices=Timeframe.choices, default=Timeframe.MEDIUM)
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    timeframe = models.CharField(
+        _("timeframe"), max_length=8, choices=Timeframe.choices, default=Timeframe.MEDIUM
+    )
     source = models.CharField(
         _("source"), max_length=20, choices=NeedSource.choices, default=NeedSource.NEEDS_ASSESSMENT
     )
     need_status = models.CharField(
-        _("status of the need"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN, db_index=True
+        _("status of the need"),
+        max_length=20,
+        choices=NeedStatus.choices,
+        default=NeedStatus.OPEN,
+        db_index=True,
     )
 
     class Meta:
@@ -323,7 +367,10 @@ class Opportunity(Record):
         limit_choices_to=terms_of(Vocabularies.OPPORTUNITY_TYPES),
     )
     publisher = models.ForeignKey(
-        Organization, verbose_name=_("publishing organization"), on_delete=models.PROTECT, related_name="published_opportunities"
+        Organization,
+        verbose_name=_("publishing organization"),
+        on_delete=models.PROTECT,
+        related_name="published_opportunities",
     )
     providers = models.ManyToManyField(
         Organization, verbose_name=_("provider organizations"), related_name="opportunities", blank=True
@@ -334,18 +381,28 @@ class Opportunity(Record):
     is_online = models.BooleanField(_("online"), default=False)
     city = models.CharField(_("place"), max_length=120, blank=True)
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="opportunities"
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     eligible_countries = models.ManyToManyField(
         Country, verbose_name=_("eligible countries"), related_name="+", blank=True
     )
-    eligible_regions = models.ManyToManyField(Region, verbose_name=_("eligible regions"), related_name="+", blank=True)
+    eligible_regions = models.ManyToManyField(
+        Region, verbose_name=_("eligible regions"), related_name="+", blank=True
+    )
     eligibility = MultilingualField(_("eligible profiles"), blank=True, textarea=True)
     cost = MultilingualField(_("cost and funding available"), blank=True, textarea=True)
     funding_available = models.BooleanField(_("funding available"), default=False)
     thematic_areas = models.ManyToManyField(
-        Term, verbose_name=_("thematic areas"), related_name="opportunities", limit_choices_to=terms_of(Vocabularies.THEMATIC_AREAS)
+        Term,
+        verbose_name=_("thematic areas"),
+        related_name="opportunities",
+        limit_choices_to=terms_of(Vocabularies.THEMATIC_AREAS),
     )
     link = models.URLField(_("web page"), blank=True, max_length=500)
 
@@ -355,7 +412,9 @@ class Opportunity(Record):
         ordering = ["-updated_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="registry_opportunity_dates_in_order",
                 violation_error_message=_("The end date is before the start date."),
             )
@@ -394,10 +453,16 @@ class Resource(Record):
         Organization, verbose_name=_("publisher"), on_delete=models.PROTECT, related_name="resources"
     )
     year = models.PositiveIntegerField(
-        _("year of publication"), null=True, blank=True, validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+        _("year of publication"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
     )
     thematic_areas = models.ManyToManyField(
-        Term, verbose_name=_("thematic areas"), related_name="resources", limit_choices_to=terms_of(Vocabularies.THEMATIC_AREAS)
+        Term,
+        verbose_name=_("thematic areas"),
+        related_name="resources",
+        limit_choices_to=terms_of(Vocabularies.THEMATIC_AREAS),
     )
     link = models.URLField(_("web address"), blank=True, max_length=500)
 
@@ -415,7 +480,7 @@ class Resource(Record):
 
 
 def resource_file_path(instance, filename):
-    return "resources/{}/{}/{}".format(instance.resource_id, instance.language, filename)
+    return f"resources/{instance.resource_id}/{instance.language}/{filename}"
 
 
 class ResourceFile(models.Model):
@@ -462,17 +527,33 @@ class Expert(Record):
 
     name = MultilingualField(_("name"), max_length=200)
     country = models.ForeignKey(
-        Country, verbose_name=_("nominating country"), on_delete=models.PROTECT, related_name="nominated_experts"
+        Country,
+        verbose_name=_("nominating country"),
+        on_delete=models.PROTECT,
+        related_name="nominated_experts",
     )
     nationality = models.ForeignKey(
-        Country, verbose_name=_("nationality"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Country,
+        verbose_name=_("nationality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), null=True, blank=True, on_delete=models.SET_NULL, related_name="experts"
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="experts",
     )
     email = models.EmailField(_("e-mail"), blank=True, help_text=_("Shown only to signed-in users."))
     expertise = models.ManyToManyField(
-        Term, verbose_name=_("fields of expertise"), related_name="experts", limit_choices_to=terms_of(Vocabularies.EXPERTISE)
+        Term,
+        verbose_name=_("fields of expertise"),
+        related_name="experts",
+        limit_choices_to=terms_of(Vocabularies.EXPERTISE),
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     experience = MultilingualField(_("summary of experience"), blank=True, textarea=True)
@@ -526,10 +607,14 @@ class CountryProfile(Record):
     scope_field = "country"
     title_field = "summary"
 
-    country = models.OneToOneField(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="profile")
+    country = models.OneToOneField(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="profile"
+    )
     summary = MultilingualField(_("summary"), textarea=True)
     framework = MultilingualField(_("national biosafety framework"), blank=True, textarea=True)
-    institutions = MultilingualField(_("competent national authorities and institutions"), blank=True, textarea=True)
+    institutions = MultilingualField(
+        _("competent national authorities and institutions"), blank=True, textarea=True
+    )
     priorities = MultilingualField(_("capacity-building priorities"), blank=True, textarea=True)
     website = models.URLField(_("national biosafety website"), blank=True)
 

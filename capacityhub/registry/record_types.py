@@ -18,12 +18,17 @@ from . import filtersets, forms
 from .choices import Availability, GeographicScope, NeedSource, NeedStatus, Priority
 from .models import CountryProfile, Expert, Initiative, Need, Opportunity, Resource
 
-AREA = Facet("area", _("Thematic area"), "thematic_areas__code", term_labels(Vocabularies.THEMATIC_AREAS), limit=20)
+AREA = Facet(
+    "area", _("Thematic area"), "thematic_areas__code", term_labels(Vocabularies.THEMATIC_AREAS), limit=20
+)
 LANGUAGE = Facet("language", _("Language"), "original_language", content_language_labels)
 WORKFLOW = Facet("workflow", _("Workflow status"), "status", choice_labels(Status.choices))
 
 
-def title_sorts(title_label=_("Title")):
+TITLE = _("Title")
+
+
+def title_sorts(title_label=TITLE):
     return {
         "-updated": (_("Recently updated"), ("-updated_at",)),
         "title": (title_label, ("sort_title",)),
@@ -45,8 +50,12 @@ registry.register(
             AREA,
             Facet("status", _("Status"), "activity_status__code", term_labels(Vocabularies.ACTIVITY_STATUS)),
             Facet("organization", _("Organization"), "participations__organization_id", organization_labels),
-            Facet("role", _("Role of the organization"), "participations__role__code",
-                  term_labels(Vocabularies.ORGANIZATION_ROLES)),
+            Facet(
+                "role",
+                _("Role of the organization"),
+                "participations__role__code",
+                term_labels(Vocabularies.ORGANIZATION_ROLES),
+            ),
             Facet("scope", _("Geographic scope"), "geographic_scope", choice_labels(GeographicScope.choices)),
             Facet("year", _("Start year"), "planned_start__year", limit=15),
             LANGUAGE,
@@ -62,9 +71,16 @@ registry.register(
         list_prefetch_related=("countries", "thematic_areas"),
         detail_select_related=("activity_status", "publisher", "part_of"),
         detail_prefetch_related=(
-            "country_shares__country", "region_shares__region", "participations__organization",
-            "participations__role", "thematic_areas", "categories", "target_groups", "funding_source_types",
-            "contacts", "components",
+            "country_shares__country",
+            "region_shares__region",
+            "participations__organization",
+            "participations__role",
+            "thematic_areas",
+            "categories",
+            "target_groups",
+            "funding_source_types",
+            "contacts",
+            "components",
         ),
         detail_template="registry/initiative_detail.html",
         row_template="registry/initiative_row.html",
@@ -173,7 +189,13 @@ registry.register(
         filterset=filtersets.ExpertFilterSet,
         form=forms.ExpertForm,
         facets=[
-            Facet("expertise", _("Field of expertise"), "expertise__code", term_labels(Vocabularies.EXPERTISE), limit=20),
+            Facet(
+                "expertise",
+                _("Field of expertise"),
+                "expertise__code",
+                term_labels(Vocabularies.EXPERTISE),
+                limit=20,
+            ),
             Facet("country", _("Nominating country"), "country__iso2", country_labels, limit=15),
             Facet("region", _("Region or group"), "country__regions__code", region_labels),
             Facet("availability", _("Availability"), "availability", choice_labels(Availability.choices)),
@@ -199,8 +221,15 @@ registry.register(
         path="country-profiles",
         filterset=filtersets.CountryProfileFilterSet,
         form=forms.CountryProfileForm,
-        facets=[Facet("region", _("Region or group"), "country__regions__code", region_labels), LANGUAGE, WORKFLOW],
-        sorts={"title": (_("Country"), ("country__name_en",)), "-updated": (_("Recently updated"), ("-updated_at",))},
+        facets=[
+            Facet("region", _("Region or group"), "country__regions__code", region_labels),
+            LANGUAGE,
+            WORKFLOW,
+        ],
+        sorts={
+            "title": (_("Country"), ("country__name_en",)),
+            "-updated": (_("Recently updated"), ("-updated_at",)),
+        },
         default_sort="title",
         list_select_related=("country",),
         detail_select_related=("country",),

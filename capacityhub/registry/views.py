@@ -17,7 +17,7 @@ from .models import CountryProfile, Expert, Initiative, Need, Resource
 
 
 class CountryListView(TemplateView):
-    """Every country with its counts of published records; search by name in any language, filter by region."""
+    """Every country with its counts of published records; search by name in any language, by region."""
 
     template_name = "registry/country_list.html"
 
@@ -32,27 +32,40 @@ class CountryListView(TemplateView):
         countries = list(
             countries.annotate(
                 need_count=Count("needs", filter=Q(needs__status=Status.PUBLISHED), distinct=True),
-                initiative_count=Count("initiatives", filter=Q(initiatives__status=Status.PUBLISHED), distinct=True),
-                expert_count=Count("nominated_experts", filter=Q(nominated_experts__status=Status.PUBLISHED), distinct=True),
+                initiative_count=Count(
+                    "initiatives", filter=Q(initiatives__status=Status.PUBLISHED), distinct=True
+                ),
+                expert_count=Count(
+                    "nominated_experts", filter=Q(nominated_experts__status=Status.PUBLISHED), distinct=True
+                ),
             )
         )
         if query:
             from django.conf import settings
 
             countries = [
-                c for c in countries
+                c
+                for c in countries
                 if query in c.iso2.casefold()
                 or any(query in c.localized_name(code).casefold() for code, _n in settings.LANGUAGES)
             ]
         countries.sort(key=lambda c: c.name)
         region_facets = (
-            Region.objects.filter(kind__in=[RegionKind.CBD_GROUP, RegionKind.UN_REGION, RegionKind.SPECIAL_GROUP])
+            Region.objects.filter(
+                kind__in=[RegionKind.CBD_GROUP, RegionKind.UN_REGION, RegionKind.SPECIAL_GROUP]
+            )
             .annotate(n=Count("countries"))
             .order_by("kind", "position")
         )
         page = Paginator(countries, 60).get_page(request.GET.get("page"))
-        context.update(page=page, countries=page.object_list, regions=region_facets, region=region,
-                       query=request.GET.get("q", ""), total=len(countries))
+        context.update(
+            page=page,
+            countries=page.object_list,
+            regions=region_facets,
+            region=region,
+            query=request.GET.get("q", ""),
+            total=len(countries),
+        )
         return context
 
 
@@ -70,7 +83,9 @@ class CountryView(TemplateView):
             return permissions.restrict(model.objects.all(), user)
 
         profile = visible(CountryProfile).filter(country=country).first()
-        needs = visible(Need).filter(country=country).prefetch_related("thematic_areas").order_by("-updated_at")
+        needs = (
+            visible(Need).filter(country=country).prefetch_related("thematic_areas").order_by("-updated_at")
+        )
         received = (
             visible(Initiative)
             .filter(pk__in=Initiative.objects.filter(countries=country).values("pk"))
@@ -79,7 +94,9 @@ class CountryView(TemplateView):
         )
         provided = (
             visible(Initiative)
-            .filter(pk__in=Initiative.objects.filter(participations__organization__country=country).values("pk"))
+            .filter(
+                pk__in=Initiative.objects.filter(participations__organization__country=country).values("pk")
+            )
             .exclude(pk__in=received.values("pk"))
             .select_related("activity_status")
             .order_by("-planned_start")
@@ -104,8 +121,11 @@ class CountryView(TemplateView):
             experts=experts[:50],
             focal_points=focal_points,
             regions=country.regions.all(),
-            need_areas=[(row["thematic_areas__label"], row["n"]) for row in areas if row["thematic_areas__code"]],
-            can_add_profile=profile is None and permissions.can(user, permissions.ADD, model=CountryProfile)
+            need_areas=[
+                (row["thematic_areas__label"], row["n"]) for row in areas if row["thematic_areas__code"]
+            ],
+            can_add_profile=profile is None
+            and permissions.can(user, permissions.ADD, model=CountryProfile)
             and (user.is_secretariat or country.pk in permissions.member_scope_ids(user, CountryProfile)),
             language=current_language(),
         )
@@ -137,4 +157,6 @@ def expert_cv(request, pk):
     if not request.user.is_authenticated:
         raise Http404
     expert = get_object_or_404(permissions.restrict(Expert.objects.all(), request.user), pk=pk)
-    return _serve(expert.cv, "application/octet-stream", expert.cv.name.rsplit("/", 1)[-1] if expert.cv else "")
+    return _serve(
+        expert.cv, "application/octet-stream", expert.cv.name.rsplit("/", 1)[-1] if expert.cv else ""
+    )

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "capacityhub.accounts",
     "capacityhub.reference",
     "capacityhub.registry",
+    "capacityhub.interop",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,7 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

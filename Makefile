@@ -1,0 +1,69 @@
+# CapacityHub — the two commands: `make run` (the platform) and `make test` (the suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+# Parallel test workers (pytest-xdist); 2 cores here.
+TEST_WORKERS ?= 2
+
+.PHONY: install install-dev messages run serve test test-fast lint format browser-deps db clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Runtime dependencies, pinned in requirements/base.txt; re-installed only when the lock changes.
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt $(VENV)/.installed-base
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed-base  ## create or update .venv with the runtime dependencies
+
+install-dev: $(VENV)/.installed-dev
+
+# Compiled translation catalogues (locale/*/LC_MESSAGES/django.mo), built with Babel: no system gettext needed.
+messages: install
+	$(BIN)/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | grep -v "^$$" || true
+	@ls locale/*/LC_MESSAGES/django.mo >/dev/null
+
+db: install messages  ## migrate, load reference and demo data (idempotent)
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_reference
+	$(MANAGE) load_demo
+
+run: db  ## the platform at http://127.0.0.1:$(PORT) with the demo data
+	@echo "CapacityHub: http://127.0.0.1:$(PORT)/  (demo administrator: admin / admin)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; \
+	fi
+
+test: install-dev messages browser-deps  ## the whole suite, on SQLite unless DATABASE_URL says otherwise
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run >/dev/null
+	$(BIN)/pytest -n $(TEST_WORKERS) -q
+
+test-fast: install-dev messages  ## the suite without the browser tests
+	$(BIN)/pytest -n $(TEST_WORKERS) -q -m "not e2e"
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles var db.sqlite3

@@ -1,0 +1,143 @@
+"""What the uniform record-type tests need to know of each record type: its scope and valid form data.
+
+Adding a record type means adding a case here; ``test_every_record_type_has_a_case`` fails until then."""
+
+from dataclasses import dataclass
+
+from capacityhub.core.choices import Scope
+from capacityhub.core.testing.factories import term
+
+
+def _ml(name, text):
+    return {f"{name}_en": text, f"{name}_es": "", f"{name}_fr": ""}
+
+
+def _formset(prefix, rows=()):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
+@dataclass
+class Case:
+    key: str
+    scope: str  # Scope value
+
+    def form_data(self, roles, title):
+        area = term("thematic-areas", "risk-assessment").pk
+        base = {"original_language": "en"}
+        ka, org = roles.country_a.pk, roles.org_x.pk
+        if self.key == "initiative":
+            return {
+                **base,
+                **_ml("title", title),
+                **_ml("description", ""),
+                **_ml("objectives", ""),
+                **_ml("outcomes", ""),
+                **_ml("lessons_learned", ""),
+                "publisher": org,
+                "activity_status": term("activity-status", "implementation").pk,
+                "geographic_scope": "national",
+                "currency": "USD",
+                "thematic_areas": [area],
+                "planned_start": "2025-01-01",
+                "planned_end": "2026-06-30",
+                **_formset("countries", [{"country": ka, "percentage": ""}]),
+                **_formset("regions"),
+                **_formset(
+                    "participations",
+                    [{"organization": org, "role": term("organization-roles", "implementing").pk}],
+                ),
+            }
+        if self.key == "need":
+            return {
+                **base,
+                **_ml("title", title),
+                **_ml("description", ""),
+                "country": ka,
+                "thematic_areas": [area],
+                "priority": "high",
+                "timeframe": "short",
+                "source": "needs_assessment",
+                "need_status": "open",
+            }
+        if self.key == "opportunity":
+            return {
+                **base,
+                **_ml("title", title),
+                **_ml("description", ""),
+                **_ml("eligibility", ""),
+                **_ml("cost", ""),
+                "kind": term("opportunity-types", "workshop").pk,
+                "publisher": org,
+                "thematic_areas": [area],
+            }
+        if self.key == "resource":
+            return {
+                **base,
+                **_ml("title", title),
+                **_ml("summary", ""),
+                "resource_type": term("resource-types", "manual").pk,
+                "publisher": org,
+                "thematic_areas": [area],
+                **_formset("files"),
+            }
+        if self.key == "expert":
+            return {
+                **base,
+                **_ml("name", title),
+                **_ml("experience", ""),
+                "country": ka,
+                "expertise": [term("expertise", "risk-assessment").pk],
+                "availability": "available",
+            }
+        if self.key == "countryprofile":
+            return {
+                **base,
+                **_ml("summary", title),
+                **_ml("framework", ""),
+                **_ml("institutions", ""),
+                **_ml("priorities", ""),
+                "country": ka,
+            }
+        if self.key == "organization":
+            return {**base, **_ml("name", title), **_ml("description", "")}
+        if self.key == "contact":
+            return {**base, **_ml("name", title), **_ml("position", ""), "organization": org}
+        raise ValueError(self.key)
+
+    def title_of(self, record):
+        return record.display_title()
+
+    def members(self, roles):
+        """(member who drafts, publisher, out-of-scope member) for a record in scope A / X."""
+        if self.scope == Scope.COUNTRY:
+            return roles.author_a, roles.focal_a, roles.author_b
+        if self.key == "organization":  # a new organization is reviewed by the Secretariat
+            return roles.registered, roles.admin, roles.publisher_y
+        return roles.registered, roles.publisher_x, roles.publisher_y
+
+    def scope_kwargs(self, roles):
+        if self.scope == Scope.COUNTRY:
+            return {"country": roles.country_a}
+        if self.key == "organization":
+            return {}
+        return {"organization": roles.org_x}
+
+
+CASES = {
+    "initiative": Case("initiative", Scope.ORGANIZATION),
+    "need": Case("need", Scope.COUNTRY),
+    "opportunity": Case("opportunity", Scope.ORGANIZATION),
+    "resource": Case("resource", Scope.ORGANIZATION),
+    "expert": Case("expert", Scope.COUNTRY),
+    "countryprofile": Case("countryprofile", Scope.COUNTRY),
+    "organization": Case("organization", Scope.ORGANIZATION),
+    "contact": Case("contact", Scope.ORGANIZATION),
+}
