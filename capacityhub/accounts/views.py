@@ -36,7 +36,8 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     success_url = reverse_lazy("accounts:profile")
 
     def get_object(self, queryset=None):
-        return self.request.user
+        # A copy: a rejected form must not change the user shown in the page's header.
+        return type(self.request.user).objects.get(pk=self.request.user.pk)
 
     def form_valid(self, form):
         messages.success(self.request, _("Your profile was saved."))

@@ -4,6 +4,7 @@ from the requested language to the record's original language, then to any langu
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -114,7 +115,7 @@ class MultilingualField(models.JSONField):
             "textarea": self.textarea,
             "max_length": self.text_max_length,
             "required": not self.blank,
-            "label": self.verbose_name,
+            "label": capfirst(self.verbose_name),
             "help_text": self.help_text,
         }
         defaults.update(kwargs)

@@ -137,4 +137,5 @@ def can(user, action, obj=None, model=None):
 
 
 def allowed_actions(user, obj):
-    return [action for action in ACTIONS if action != ADD and can(user, action, obj)]
+    """What ``user`` may do to ``obj`` besides viewing it (the actions a record page offers)."""
+    return [action for action in ACTIONS if action not in (ADD, VIEW) and can(user, action, obj)]

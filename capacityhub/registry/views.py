@@ -20,6 +20,7 @@ class CountryListView(TemplateView):
     """Every country with its counts of published records; search by name in any language, by region."""
 
     template_name = "registry/country_list.html"
+    extra_context = {"nav_section": "countries"}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -73,6 +74,7 @@ class CountryView(TemplateView):
     """A country's page: its profile, focal points, needs, initiatives received and provided, experts."""
 
     template_name = "registry/country_detail.html"
+    extra_context = {"nav_section": "countries"}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -118,12 +120,17 @@ class CountryView(TemplateView):
             received=received[:50],
             received_count=received.count(),
             provided=provided[:20],
+            provided_count=provided.count(),
             experts=experts[:50],
+            expert_count=experts.count(),
             focal_points=focal_points,
             regions=country.regions.all(),
             need_areas=[
-                (row["thematic_areas__label"], row["n"]) for row in areas if row["thematic_areas__code"]
+                (row["thematic_areas__label"], row["n"], row["thematic_areas__code"])
+                for row in areas
+                if row["thematic_areas__code"]
             ],
+            can_change_profile=profile is not None and permissions.can(user, permissions.CHANGE, profile),
             can_add_profile=profile is None
             and permissions.can(user, permissions.ADD, model=CountryProfile)
             and (user.is_secretariat or country.pk in permissions.member_scope_ids(user, CountryProfile)),
