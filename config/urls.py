@@ -14,6 +14,11 @@ urlpatterns += i18n_patterns(
     path("", include("capacityhub.registry.urls")),
     path("", include("capacityhub.reference.urls")),
     path("", include("capacityhub.interop.urls")),
+    path("", include("capacityhub.plans.urls")),
+    path("", include("capacityhub.coordination.urls")),
+    path("", include("capacityhub.conferences.urls")),
+    path("", include("capacityhub.meetings.urls")),
+    path("", include("capacityhub.notifications.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "capacityhub.reference",
     "capacityhub.registry",
     "capacityhub.interop",
+    "capacityhub.plans",
+    "capacityhub.coordination",
+    "capacityhub.conferences",
+    "capacityhub.meetings",
+    "capacityhub.notifications",
 ]
 
 MIDDLEWARE = [
