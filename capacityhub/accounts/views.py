@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -34,10 +34,12 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     template_name = "accounts/profile.html"
     form_class = ProfileForm
     success_url = reverse_lazy("accounts:profile")
+    # Not "user": the template's "user" stays the signed-in user, whatever a rejected form holds.
+    context_object_name = "profile_user"
 
     def get_object(self, queryset=None):
         # A copy: a rejected form must not change the user shown in the page's header.
-        return type(self.request.user).objects.get(pk=self.request.user.pk)
+        return get_user_model().objects.get(pk=self.request.user.pk)
 
     def form_valid(self, form):
         messages.success(self.request, _("Your profile was saved."))

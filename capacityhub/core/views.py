@@ -16,7 +16,7 @@ from django.views.generic import TemplateView, View
 
 from . import permissions, selectors, services
 from .models import Version
-from .versions import version_diff
+from .versions import change_labels, version_diff
 
 PAGE_SIZE = 20
 
@@ -61,15 +61,16 @@ class RecordListView(RecordTypeMixin, TemplateView):
             PAGE_SIZE,
         )
         page = paginator.get_page(request.GET.get("page"))
+        facets = selectors.facet_counts(rt, filtered, active)
         context.update(
             filterset=filterset,
             page=page,
             records=page.object_list,
-            facets=selectors.facet_counts(rt, filtered, active),
+            facets=facets,
             sort=sort,
             sorts=[(key, label) for key, (label, _o) in rt.sorts.items()],
             query=request.GET.get("q", ""),
-            active_filters=_active_filters(request, rt),
+            active_filters=_active_filters(request, facets),
             querystring_without_page=_querystring(request, drop=("page",)),
         )
         return context
@@ -81,18 +82,28 @@ def _querystring(request, drop=(), add=None):
     return urlencode(params)
 
 
-def _active_filters(request, rt):
-    """Each active filter with the link that removes it."""
+def _active_filters(request, facets):
+    """Each active filter, labelled as in its facet, with the link that removes it."""
     chips = []
-    for facet in rt.facets:
-        for value in request.GET.getlist(facet.param):
+    for group in facets:
+        for item in group["items"]:
+            if not item["active"]:
+                continue
+            param = group["facet"].param
             remaining = [
                 (k, v)
                 for k, values in request.GET.lists()
                 for v in values
-                if not (k == facet.param and v == value) and k != "page"
+                if not (k == param and v == item["value"]) and k != "page"
             ]
-            chips.append({"facet": facet, "value": value, "remove": "?" + urlencode(remaining)})
+            chips.append(
+                {
+                    "facet": group["facet"],
+                    "value": item["value"],
+                    "label": item["label"],
+                    "remove": "?" + urlencode(remaining),
+                }
+            )
     return chips
 
 
@@ -225,9 +236,13 @@ class RecordHistoryView(RecordTypeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.get_object()
-        versions = Version.objects.filter(
-            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
-        ).select_related("actor")
+        versions = list(
+            Version.objects.filter(
+                content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+            ).select_related("actor")
+        )
+        for version in versions:
+            version.change_labels = change_labels(type(record), version.changes)
         context.update(record=record, versions=versions)
         a, b = self.request.GET.get("from"), self.request.GET.get("to")
         if a and b and a.isdigit() and b.isdigit():

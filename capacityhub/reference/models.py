@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from capacityhub.core.choices import Scope
 from capacityhub.core.models import Record
@@ -219,7 +220,7 @@ class Contact(Record):
     title_field = "name"
 
     name = MultilingualField(_("name"), max_length=200)
-    position = MultilingualField(_("position"), blank=True, max_length=200)
+    position = MultilingualField(pgettext_lazy("job title", "position"), blank=True, max_length=200)
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organization"),

@@ -77,3 +77,13 @@ def with_param(context, param, value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def language_names(codes):
+    """Language codes as names in the page's language (``["fr", "en"]`` → "French, English")."""
+    from django.conf import settings
+    from django.utils.translation import gettext
+
+    names = dict(settings.CONTENT_LANGUAGES) | {"pt": "Portuguese"}
+    return ", ".join(gettext(str(names.get(code, code))) for code in codes or [])

@@ -31,6 +31,7 @@ def test_required_field_needs_one_language():
 
 def test_error_message_is_translated():
     field = MultilingualFormField(required=True)
-    with translation.override("fr"), pytest.raises(Exception) as error:
-        field.clean(["", "", ""])
-    assert "at least one language" not in str(error.value)
+    with translation.override("fr"):
+        with pytest.raises(Exception) as error:
+            field.clean(["", "", ""])
+        assert "Saisissez ce texte dans au moins une langue." in str(error.value)
