@@ -12,7 +12,7 @@ def site(request):
     ]
     return {
         "language_switcher": switcher,
-        "nav_record_types": [rt for rt in registry if rt.key in NAV],
+        "nav_record_types": [registry[key] for key in NAV if key in registry],
         "print_mode": request.GET.get("print") == "1",
     }
 

@@ -20,16 +20,17 @@ class RecordForm(forms.ModelForm):
         self.limit_scope_choices()
 
     def limit_scope_choices(self):
-        """National users choose only among their own countries."""
+        """National users choose only among their own countries; an organization's publisher starts with
+        their organization chosen (any registered user may still propose a record for another one)."""
         model = self._meta.model
         field = self.fields.get(model.scope_field or "")
         if field is None or self.user is None or self.user.is_secretariat:
             return
+        ids = permissions.member_scope_ids(self.user, model)
         if model.scope_kind == Scope.COUNTRY:
-            ids = permissions.member_scope_ids(self.user, model)
             field.queryset = field.queryset.filter(pk__in=ids)
-            if len(ids) == 1 and not self.instance.pk and not self.initial.get(model.scope_field):
-                self.initial[model.scope_field] = next(iter(ids))
+        if len(ids) == 1 and not self.instance.pk and not self.initial.get(model.scope_field):
+            self.initial[model.scope_field] = next(iter(ids))
 
 
 class SharesFormSet(BaseInlineFormSet):

@@ -20,10 +20,13 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        published = {rt.key: selectors.visible(rt, user).filter(status=Status.PUBLISHED) for rt in registry}
+        published = {
+            key: selectors.visible(registry[key], user).filter(status=Status.PUBLISHED)
+            for key in (*HOME_COUNTS, "countryprofile")
+        }
         today = timezone.localdate()
         context.update(
-            counts=[(rt, published[rt.key].count()) for rt in registry if rt.key in HOME_COUNTS],
+            counts=[(registry[key], published[key].count()) for key in HOME_COUNTS],
             latest_initiatives=published["initiative"]
             .select_related("activity_status")
             .prefetch_related("countries")
