@@ -37,8 +37,11 @@ db: install messages  ## migrate, load reference and demo data (idempotent)
 	$(MANAGE) load_reference
 	$(MANAGE) load_demo
 
+# The task worker (imports, reports, digests) runs beside the web server and stops with it.
 run: db  ## the platform at http://127.0.0.1:$(PORT) with the demo data
 	@echo "CapacityHub: http://127.0.0.1:$(PORT)/  (demo administrator: admin / admin)"
+	@$(MANAGE) db_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).

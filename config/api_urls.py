@@ -20,4 +20,6 @@ urlpatterns = [
     path("token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("token/manage/", accounts_api.token_manage, name="api-token-manage"),
     path("", include(router.urls)),
+    path("", include("capacityhub.meetings.api.urls")),
+    path("", include("capacityhub.conferences.api.urls")),
 ]

@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from capacityhub.meetings.calendar import calendar_view
+
 urlpatterns = [
     path("api/", include("config.api_urls")),
+    path("calendar.ics", calendar_view, name="calendar"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
@@ -14,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("capacityhub.registry.urls")),
     path("", include("capacityhub.reference.urls")),
     path("", include("capacityhub.interop.urls")),
+    path("", include("capacityhub.interop.urls_imports")),
     path("", include("capacityhub.plans.urls")),
     path("", include("capacityhub.coordination.urls")),
     path("", include("capacityhub.conferences.urls")),

@@ -1,7 +1,33 @@
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.translation import gettext_lazy as _
 
-from .registry import registry
+# The main navigation: short labels, in the order people look for things. ``key`` is a record type key or a
+# page's ``nav_section``; an entry whose page does not exist is left out.
+NAV = (
+    ("initiative", "registry:initiative_list", _("Initiatives")),
+    ("need", "registry:need_list", _("Needs")),
+    ("opportunity", "registry:opportunity_list", _("Opportunities")),
+    ("resource", "registry:resource_list", _("Resources")),
+    ("expert", "registry:expert_list", _("Experts")),
+    ("organization", "reference:organization_list", _("Organizations")),
+    ("countries", "registry:country_list", _("Countries")),
+    ("coordination", "coordination:coverage", _("Coverage and gaps")),
+    ("plans", "plans:plan_list", _("Action plans")),
+    ("conferences", "conferences:conference_list", _("Online conferences")),
+    ("meeting", "meetings:meeting_list", _("Meetings")),
+    ("decision", "meetings:decision_list", _("Decisions")),
+)
+
+
+def _navigation():
+    items = []
+    for key, url_name, label in NAV:
+        try:
+            items.append({"key": key, "url": reverse(url_name), "label": label})
+        except NoReverseMatch:
+            continue
+    return items
 
 
 def site(request):
@@ -12,9 +38,6 @@ def site(request):
     ]
     return {
         "language_switcher": switcher,
-        "nav_record_types": [registry[key] for key in NAV if key in registry],
+        "navigation": _navigation(),
         "print_mode": request.GET.get("print") == "1",
     }
-
-
-NAV = ("initiative", "need", "opportunity", "resource", "expert", "organization")

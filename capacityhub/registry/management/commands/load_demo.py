@@ -44,6 +44,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo data loaded (seed {}).".format(seed)))
         else:
             self.stdout.write("Demo data are already there: no record written.")
+        # The other apps' demo data build on the shared records and accounts made above.
+        from capacityhub.conferences.demo import load_demo as load_conferences_demo
+
+        load_conferences_demo(stdout=self.stdout)
         for label, count in result.counts.items():
             self.stdout.write("  {:>5}  {}".format(count, label))
         self.stdout.write("Demo accounts (username / password - role):")

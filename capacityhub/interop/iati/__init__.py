@@ -1,0 +1,1 @@
+"""IATI 2.0x import and export."""
