@@ -29,7 +29,9 @@ install-dev: $(VENV)/.installed-dev
 
 # Compiled translation catalogues (locale/*/LC_MESSAGES/django.mo), built with Babel: no system gettext needed.
 messages: install
-	$(BIN)/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | grep -v "^$$" || true
+	@for dir in locale capacityhub/*/locale; do \
+	  [ -d $$dir ] && $(BIN)/pybabel compile --domain django --directory $$dir --use-fuzzy 2>&1 | grep -v "^compiling" ; \
+	done; true
 	@ls locale/*/LC_MESSAGES/django.mo >/dev/null
 
 db: install messages  ## migrate, load reference and demo data (idempotent)

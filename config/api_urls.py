@@ -19,6 +19,7 @@ urlpatterns = [
     path("redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("token/manage/", accounts_api.token_manage, name="api-token-manage"),
+    path("", include("capacityhub.plans.api.urls")),
     path("", include(router.urls)),
     path("", include("capacityhub.meetings.api.urls")),
     path("", include("capacityhub.conferences.api.urls")),

@@ -62,9 +62,19 @@ class LanguageMixin:
                 )
             self.lang = code
             if code in dict(settings.LANGUAGES):
-                translation.activate(code)
                 request.LANGUAGE_CODE = code
         super().initial(request, *args, **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        # The language of ?lang holds for this request only (rendering included), never for the next.
+        code = (request.GET.get("lang") or "").strip().lower()
+        if code not in dict(settings.LANGUAGES):
+            return super().dispatch(request, *args, **kwargs)
+        with translation.override(code):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            return response
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -110,6 +110,11 @@ class Case:
             return {**base, **_ml("name", title), **_ml("description", "")}
         if self.key == "contact":
             return {**base, **_ml("name", title), **_ml("position", ""), "organization": org}
+        if self.key == "submission":  # a national submission for a cycle of its own
+            from capacityhub.plans.testing import make_cycle
+
+            cycle = make_cycle().pk
+            return {**base, **_ml("title", title), "cycle": cycle, "country": ka, "organization": ""}
         raise ValueError(self.key)
 
     def title_of(self, record):
@@ -140,4 +145,5 @@ CASES = {
     "countryprofile": Case("countryprofile", Scope.COUNTRY),
     "organization": Case("organization", Scope.ORGANIZATION),
     "contact": Case("contact", Scope.ORGANIZATION),
+    "submission": Case("submission", Scope.COUNTRY),
 }

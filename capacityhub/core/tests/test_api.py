@@ -104,6 +104,10 @@ def payload(key, roles, title):
         return {**body, "name": {"en": title}}
     if key == "contact":
         return {**body, "name": {"en": title}, "organization": org}
+    if key == "submission":  # a national submission for a cycle of its own
+        from capacityhub.plans.testing import make_cycle
+
+        return {**body, "title": {"en": title}, "cycle": make_cycle().pk, "country": "KE"}
     raise ValueError(key)
 
 
@@ -258,6 +262,7 @@ FILTER_QUERIES = {
     "countryprofile": [{"region": "cbd-africa"}, {"region": "cbd-grulac"}],
     "organization": [{"country": "KE"}],
     "contact": [{"country": "KE"}],
+    "submission": [{"country": "KE"}, {"region": "cbd-grulac"}, {"late": "false"}],
 }
 
 

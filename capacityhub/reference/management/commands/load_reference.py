@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from capacityhub.plans import loaders as plan_loaders
 from capacityhub.reference import loaders
 
 #: The loader steps, run in this order. Each is a callable taking no argument and returning a list of
@@ -13,6 +14,8 @@ STEPS = [
     loaders.load_countries,
     loaders.load_regions,
     loaders.load_vocabularies,
+    plan_loaders.load_plans,  # after the vocabularies: plan areas link to capacity-building areas
+    plan_loaders.load_questionnaires,
 ]
 
 

@@ -46,7 +46,9 @@ class Command(BaseCommand):
             self.stdout.write("Demo data are already there: no record written.")
         # The other apps' demo data build on the shared records and accounts made above.
         from capacityhub.conferences.demo import load_demo as load_conferences_demo
+        from capacityhub.plans.demo import load_demo as load_plans_demo
 
+        load_plans_demo(stdout=self.stdout)
         load_conferences_demo(stdout=self.stdout)
         for label, count in result.counts.items():
             self.stdout.write("  {:>5}  {}".format(count, label))

@@ -1,0 +1,2 @@
+"""Views of the plans app, by page family: plans, questionnaires, cycles (with analysis and synthesis), and
+submissions."""
