@@ -126,7 +126,8 @@ def test_every_record_is_marked_demo_and_indexed_with_versions(demo):
         assert model.objects.exists()
         assert not model.objects.filter(is_demo=False).exists(), model
     keys = [model.record_type.key for model in RECORD_MODELS]
-    assert SearchEntry.objects.filter(record_type__in=keys).count() == sum(m.objects.count() for m in RECORD_MODELS)
+    indexed = SearchEntry.objects.filter(record_type__in=keys).count()
+    assert indexed == sum(model.objects.count() for model in RECORD_MODELS)
     published = Initiative.objects.filter(status=Status.PUBLISHED).first()
     actions = list(
         Version.objects.filter(object_id=published.pk, content_type__model="initiative").values_list(
