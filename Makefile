@@ -30,7 +30,7 @@ install-dev: $(VENV)/.installed-dev
 # Compiled translation catalogues (locale/*/LC_MESSAGES/django.mo), built with Babel: no system gettext needed.
 messages: install
 	@for dir in locale capacityhub/*/locale; do \
-	  [ -d $$dir ] && $(BIN)/pybabel compile --domain django --directory $$dir --use-fuzzy 2>&1 | grep -v "^compiling" ; \
+	  [ -d $$dir ] && $(BIN)/pybabel compile --domain django --directory $$dir 2>&1 | grep -v "^compiling" ; \
 	done; true
 	@ls locale/*/LC_MESSAGES/django.mo >/dev/null
 

@@ -37,7 +37,7 @@ class MappingRule(models.Model):
         max_length=200,
         help_text=_(
             "A code, or a keyword in any language. Keywords match the start of words, ignoring case and "
-            "accents (\u201cbiosafet\u201d matches \u201cbiosafety\u201d); in Chinese or Arabic they match "
+            "accents (“biosafet” matches “biosafety”); in Chinese or Arabic they match "
             "anywhere."
         ),
     )

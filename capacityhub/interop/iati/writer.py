@@ -303,7 +303,7 @@ class InitiativeWriter:
                     Problem(
                         "IATI-PERM",
                         _(
-                            "This activity updates the initiative \u201c{title}\u201d, which you may not "
+                            "This activity updates the initiative “{title}”, which you may not "
                             "edit."
                         ).format(title=record.display_title()),
                         activity=data.label,
