@@ -11,29 +11,6 @@ from capacityhub.core.testing.factories import RoleSet
 from capacityhub.plans.testing import make_cycle
 
 
-@pytest.fixture(scope="module", autouse=True)
-def plans_catalogues():
-    """The plans app's catalogues compiled (``make messages`` does it; a fresh checkout may not have)."""
-    from pathlib import Path
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    from django.utils.translation import trans_real
-
-    import capacityhub.plans
-
-    compiled = False
-    for po in Path(capacityhub.plans.__file__).parent.glob("locale/*/LC_MESSAGES/django.po"):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with open(po, "rb") as source, open(mo, "wb") as target:
-                write_mo(target, read_po(source))
-            compiled = True
-    if compiled:  # forget the catalogues read before
-        trans_real._translations = {}
-        trans_real._default = None
-
-
 @pytest.fixture
 def cast(reference_data):
     return RoleSet.create()
@@ -51,9 +28,9 @@ def test_focal_point_fills_saves_returns_and_publishes_in_french(live_server, pa
 
     page.goto("{}/fr/plans/cycles/{}/".format(base, cycle.pk))
     expect(page.locator("h1")).to_have_text("État de mise en œuvre 2026")
-    page.get_by_role("link", name="Commencer une soumission").click()
+    page.get_by_role("link", name="Commencer une communication").click()
     page.locator("form.record-form button[type=submit]").click()
-    expect(page.locator(".messages")).to_contain_text("Votre projet de soumission est prêt")
+    expect(page.locator(".messages")).to_contain_text("Votre projet de communication est prêt")
 
     # Area (a): a status, then the summary of results that this status makes applicable.
     expect(page.locator("form#questionnaire h2")).to_contain_text("Institutional capacity")
@@ -85,7 +62,7 @@ def test_focal_point_fills_saves_returns_and_publishes_in_french(live_server, pa
 
     visitor = page.context.browser.new_context().new_page()
     visitor.goto("{}/fr/plans/cycles/{}/".format(base, cycle.pk))
-    expect(visitor.get_by_text("1 soumission a été reçue et publiée.")).to_be_visible()
+    expect(visitor.get_by_text("1 communication a été reçue et publiée.")).to_be_visible()
     visitor.get_by_role("link", name=re.compile("Kenya")).click()
     expect(visitor.get_by_text("Un atelier national a formé 40 agents.")).to_be_visible()
     visitor.context.close()
