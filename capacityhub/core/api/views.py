@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
@@ -253,3 +255,28 @@ class RecordViewSet(
     def archive(self, request, *args, **kwargs):
         """Archive a published record: it is no longer public; its history is kept."""
         return self.transition(request, permissions.ARCHIVE)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "layout",
+                str,
+                enum=["wide", "long"],
+                description="long: one row per country and thematic area, budgets split (initiatives)",
+            )
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=False, methods=["get"], url_path=r"export/(?P<file_format>csv|xlsx|json)", url_name="export"
+    )
+    def export(self, request, file_format, *args, **kwargs):
+        """The list as filtered, as a CSV, XLSX or JSON file: the same export layer as the list pages."""
+        from capacityhub.core import exports
+
+        django_request = request._request
+        django_request.user = request.user  # the token's user, not only the session's
+        try:
+            return exports.response(self.record_type, django_request, format=file_format)
+        except exports.ExportError as error:
+            raise exceptions.ValidationError({"layout": [str(error)]}) from error

@@ -227,3 +227,26 @@ def test_export_command(roles, tmp_path):
     assert Initiative.objects.count() == 3
     with pytest.raises(CommandError):
         call_command("export_records", "need", "--layout", "long", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_api_list_export_is_the_pages_export_with_token_auth(client, roles):
+    """``/api/<type>/export/csv/`` gives the same file as the list page, for the token's user."""
+    from rest_framework.authtoken.models import Token
+
+    from capacityhub.core.choices import Status
+    from capacityhub.core.testing.factories import make_record
+
+    make_record("need", country=roles.country_a, status=Status.PUBLISHED, title="Public need for export")
+    make_record("need", country=roles.country_a, status=Status.DRAFT, title="Draft need for export")
+    response = client.get("/api/needs/export/csv/?country=KE")
+    assert response.status_code == 200, response
+    anonymous = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Public need for export" in anonymous and "Draft need for export" not in anonymous
+    token = Token.objects.create(user=roles.focal_a)
+    response = client.get("/api/needs/export/csv/", HTTP_AUTHORIZATION="Token {}".format(token.key))
+    assert response.status_code == 200
+    assert "Draft need for export" in b"".join(response.streaming_content).decode("utf-8-sig")
+    page = client.get("/en/needs/export.json?country=KE")
+    api = client.get("/api/needs/export/json/?country=KE")
+    assert b"".join(page.streaming_content) == b"".join(api.streaming_content)
