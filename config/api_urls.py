@@ -20,6 +20,7 @@ urlpatterns = [
     path("token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("token/manage/", accounts_api.token_manage, name="api-token-manage"),
     path("", include("capacityhub.plans.api.urls")),
+    path("", include("capacityhub.coordination.api.urls")),
     path("", include(router.urls)),
     path("", include("capacityhub.meetings.api.urls")),
     path("", include("capacityhub.conferences.api.urls")),

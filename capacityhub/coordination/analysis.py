@@ -1,0 +1,286 @@
+"""The analysis: a full run over every initiative (``analyze_all``, the background task and
+``manage.py analyze_coordination``) and the update of one initiative when it is saved
+(``analyze_initiative``). Both write the same derived tables: footprint, facts (completeness), pairs."""
+
+import datetime
+import logging
+import time
+import tracemalloc
+import zlib
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from capacityhub.core.choices import Status
+from capacityhub.registry.models import Initiative
+
+from . import footprint, similarity
+from .choices import RunKind, RunStatus
+from .frame import analysed_initiatives, load_frame, normalize_identifier, region_members
+from .models import AnalysisRun, ExchangeRate, InitiativeFacts, OverlapPair, TextModel
+from .quality import completeness_matrix, completeness_scores
+
+logger = logging.getLogger(__name__)
+MAX_CANDIDATES = 1500
+PAIR_COLUMNS = [
+    "initiative_a_id",
+    "initiative_b_id",
+    "score",
+    "duplicate_score",
+    "text_similarity",
+    "title_similarity",
+    "organization_similarity",
+    "country_similarity",
+    "area_similarity",
+    "period_overlap",
+    "overlap_days",
+    "date_distance_days",
+    "budget_ratio",
+    "same_identifier",
+    "computed_at",
+]
+
+
+def usd_rates():
+    rates = {rate.currency: float(rate.usd_per_unit) for rate in ExchangeRate.objects.all()}
+    rates.setdefault("USD", 1.0)
+    return rates
+
+
+_IDF = {}
+
+
+def stored_idf():
+    """The IDF of the last full run (decompressed once per process and run)."""
+    current = TextModel.objects.order_by("-created_at").values_list("pk", "created_at").first()
+    if current is None:
+        return None
+    if current not in _IDF:
+        model = TextModel.objects.get(pk=current[0])
+        _IDF.clear()
+        _IDF[current] = np.frombuffer(zlib.decompress(bytes(model.idf)), dtype=np.float32)
+    return _IDF[current]
+
+
+def store_idf(idf, documents):
+    TextModel.objects.all().delete()
+    TextModel.objects.create(idf=zlib.compress(idf.astype(np.float32).tobytes(), 6), documents=documents)
+
+
+def write_pairs(frame, scores, *, delete_all=False, involving=None):
+    """Replace the stored pairs: all of them, or those involving the initiatives ``involving``."""
+    table = OverlapPair._meta.db_table
+    if delete_all:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM {}".format(table))
+    elif involving:
+        OverlapPair.objects.filter(Q(initiative_a__in=involving) | Q(initiative_b__in=involving)).delete()
+    if not len(scores):
+        return 0
+    now = timezone.now()
+    ids = frame.ids
+    a, b = ids[scores.a.astype(np.int64)], ids[scores.b.astype(np.int64)]
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    budget_ratio = [None if np.isnan(x) else round(float(x), 4) for x in scores.budget_ratio.tolist()]
+    rows = zip(
+        low.tolist(),
+        high.tolist(),
+        scores.score.tolist(),
+        scores.duplicate_score.tolist(),
+        np.round(scores.text, 4).tolist(),
+        np.round(scores.title, 4).tolist(),
+        np.round(scores.organizations, 4).tolist(),
+        np.round(scores.countries, 4).tolist(),
+        np.round(scores.areas, 4).tolist(),
+        np.round(scores.period, 4).tolist(),
+        scores.overlap_days.astype(int).tolist(),
+        scores.date_distance.astype(int).tolist(),
+        budget_ratio,
+        scores.same_identifier.astype(bool).tolist(),
+        [now] * len(low),
+        strict=True,
+    )
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        table, ", ".join(PAIR_COLUMNS), ", ".join(["%s"] * len(PAIR_COLUMNS))
+    )
+    rows = list(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 20000):
+            cursor.executemany(sql, rows[start : start + 20000])
+    return len(rows)
+
+
+def write_facts(initiative_ids=None):
+    """Store the completeness of the given initiatives (default: all analysed ones)."""
+    import json
+
+    queryset = analysed_initiatives()
+    table = InitiativeFacts._meta.db_table
+    if initiative_ids is not None:
+        queryset = queryset.filter(pk__in=list(initiative_ids))
+        InitiativeFacts.objects.filter(initiative_id__in=list(initiative_ids)).delete()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM {}".format(table))
+    ids, flags, checks = completeness_matrix(queryset)
+    scores, patterns, index = completeness_scores(flags)
+    missing = [json.dumps([c.code for bit, c in enumerate(checks) if int(p) >> bit & 1]) for p in patterns]
+    now = timezone.now()
+    values = list(
+        zip(
+            ids.tolist(), scores.tolist(), [missing[i] for i in index.tolist()], [now] * len(ids), strict=True
+        )
+    )
+    sql = "INSERT INTO {} (initiative_id, completeness, missing, analysed_at) VALUES (%s, %s, %s, %s)".format(
+        table
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 20000):
+            cursor.executemany(sql, values[start : start + 20000])
+    return len(values)
+
+
+def analyze_all(*, measure_memory=False):
+    """Recompute everything from the initiatives. Returns the run's figures (seconds, counts)."""
+    run = AnalysisRun.objects.create(kind=RunKind.FULL)
+    if measure_memory:
+        tracemalloc.start()
+    timings = {}
+    clock = time.perf_counter()
+
+    def lap(name):
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    try:
+        frame = load_frame(with_text="lazy")
+        lap("load")
+        members = region_members()
+        with transaction.atomic():
+            rows = footprint.write_footprint(frame, replace_all=True, members=members)
+        lap("footprint")
+        vectors, idf = similarity.vectorize(frame, rates=usd_rates(), fit=True)
+        lap("vectorize")
+        # Blocking and scoring streamed chunk by chunk: only the pairs found are kept.
+        compared, parts, blocking = 0, [], 0.0
+        began = time.perf_counter()
+        for a, b in similarity.candidate_chunks(frame, vectors):
+            blocking += time.perf_counter() - began
+            compared += len(a)
+            parts.append(similarity.score_pairs(vectors, a, b).found())
+            began = time.perf_counter()
+        blocking += time.perf_counter() - began
+        found = similarity.Scores.concat(parts).unique(len(frame))
+        lap("blocking_and_scoring")
+        timings["of_which_blocking"] = round(blocking, 3)
+        with transaction.atomic():
+            store_idf(idf, len(frame))
+            pairs = write_pairs(frame, found, delete_all=True)
+        lap("write_pairs")
+        with transaction.atomic():
+            facts = write_facts()
+        lap("quality")
+        stats = {
+            "initiatives": len(frame),
+            "footprint_rows": int(rows),
+            "candidate_pairs": int(compared),
+            "naive_pairs": len(frame) * (len(frame) - 1) // 2,
+            "pairs": int(pairs),
+            "overlaps": int(similarity.is_overlap(found).sum()),
+            "strong_overlaps": int(similarity.is_strong_overlap(found).sum()),
+            "duplicates": int(similarity.is_duplicate(found).sum()),
+            "facts": facts,
+            "seconds": timings,
+            "total_seconds": round(sum(v for k, v in timings.items() if k != "of_which_blocking"), 3),
+        }
+        if measure_memory:
+            stats["peak_traced_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+        run.status, run.stats, run.finished_at = RunStatus.DONE, stats, timezone.now()
+        run.save()
+        return stats
+    except Exception:
+        run.status, run.finished_at = RunStatus.FAILED, timezone.now()
+        run.save()
+        raise
+    finally:
+        if measure_memory:
+            tracemalloc.stop()
+
+
+def candidate_ids(initiative):
+    """Initiatives to compare ``initiative`` with: same recipient and thematic area (read from the footprint,
+    through its (place, area) index), periods not further apart than the gap, or the same identifier."""
+    from .footprint import REGION_OFFSET
+
+    areas = list(initiative.thematic_areas.values_list("pk", flat=True))
+    places = list(initiative.country_shares.values_list("country_id", flat=True))
+    places += [REGION_OFFSET + r for r in initiative.region_shares.values_list("region_id", flat=True)]
+    if initiative.geographic_scope == "global":
+        places.append(-1)
+    candidates = (
+        footprint.Footprint.objects.filter(place__in=places, area_id__in=areas)
+        .exclude(initiative_id=initiative.pk)
+        .exclude(status=Status.ARCHIVED)
+    )
+    start, end = initiative.start, initiative.end
+    gap = datetime.timedelta(days=similarity.MAX_GAP_DAYS)
+    if start and end:
+        # Periods further apart than the gap are never compared (as in the full analysis).
+        candidates = candidates.exclude(end__lt=start - gap).exclude(start__gt=end + gap)
+    rows = list(candidates.values_list("initiative_id", "start").distinct())
+    if len(rows) > MAX_CANDIDATES:
+        # A very large block: the nearest in time, as the full analysis's sorted neighbourhood does.
+        anchor = start or datetime.date.today()
+        rows.sort(key=lambda r: abs(((r[1] or anchor) - anchor).days))
+        rows = rows[:MAX_CANDIDATES]
+    found = {r[0] for r in rows}
+    queryset = analysed_initiatives().exclude(pk=initiative.pk)
+    identifiers = {
+        normalize_identifier(initiative.project_number),
+        normalize_identifier(initiative.iati_identifier),
+    }
+    raw = [v for v in (initiative.project_number, initiative.iati_identifier) if v]
+    if any(len(x) >= 4 for x in identifiers) and raw:
+        condition = Q()
+        for value in raw:
+            condition |= Q(project_number__iexact=value) | Q(iati_identifier__iexact=value)
+        found |= set(queryset.filter(condition).values_list("pk", flat=True))
+    return sorted(found)
+
+
+def compare_one(frame, row, idf, rates):
+    """Scores of row ``row`` of ``frame`` against every other row (the candidates)."""
+    vectors, _idf = similarity.vectorize(frame, idf=idf, rates=rates)
+    others = np.array([r for r in range(len(frame)) if r != row], dtype=np.int64)
+    scores = similarity.score_pairs(vectors, np.full(len(others), row), others)
+    return scores
+
+
+@transaction.atomic
+def analyze_initiative(initiative_id):
+    """Bring the derived data of one initiative up to date (its footprint, facts and pairs)."""
+    initiative = Initiative.objects.filter(pk=initiative_id).first()
+    if initiative is None or initiative.status == Status.ARCHIVED:
+        OverlapPair.objects.involving(initiative_id).delete()
+        footprint.Footprint.objects.filter(initiative_id=initiative_id).delete()
+        InitiativeFacts.objects.filter(initiative_id=initiative_id).delete()
+        return {"pairs": 0}
+    frame = load_frame([initiative_id])
+    footprint.write_footprint(frame)
+    write_facts([initiative_id])
+    ids = [initiative_id] + candidate_ids(initiative)
+    frame = load_frame(ids)
+    row = int(frame.rows_of([initiative_id])[0])
+    scores = compare_one(frame, row, stored_idf(), usd_rates()).found()
+    pairs = write_pairs(frame, scores, involving=[initiative_id])
+    return {"pairs": pairs, "candidates": len(ids) - 1}
+
+
+def last_run():
+    return (
+        AnalysisRun.objects.filter(kind=RunKind.FULL, status=RunStatus.DONE).order_by("-started_at").first()
+    )
