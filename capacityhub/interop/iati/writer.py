@@ -302,10 +302,9 @@ class InitiativeWriter:
                 self.report.add(
                     Problem(
                         "IATI-PERM",
-                        _(
-                            "This activity updates the initiative “{title}”, which you may not "
-                            "edit."
-                        ).format(title=record.display_title()),
+                        _("This activity updates the initiative “{title}”, which you may not edit.").format(
+                            title=record.display_title()
+                        ),
                         activity=data.label,
                         element="/iati-activity/iati-identifier",
                         line=data.line,
