@@ -105,7 +105,7 @@ def test_calendar_of_meetings_conferences_and_deadlines(client, roles):
     conferences = parse_ics(client.get("/en/conferences/calendar.ics").content.decode())
     assert [e["SUMMARY"] for e in conferences] == ["Online conference: Online conference on plans"]
     spanish = parse_ics(client.get("/calendar.ics", {"type": "deadline", "lang": "es"}).content.decode())
-    assert spanish[0]["SUMMARY"].startswith("Fecha límite") or spanish[0]["SUMMARY"].startswith("Application")
+    assert spanish[0]["SUMMARY"].startswith("Plazo de solicitud")
     # Drafts appear in the feed of those who may see them.
     client.force_login(roles.publisher_x)
     assert "Draft meeting" in client.get("/calendar.ics", {"type": "meeting"}).content.decode()
