@@ -10,16 +10,26 @@ import zlib
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from capacityhub.core.choices import Status
+from capacityhub.reference.models import Region, Term
 from capacityhub.registry.models import Initiative
 
 from . import footprint, similarity
-from .choices import RunKind, RunStatus
-from .frame import analysed_initiatives, load_frame, normalize_identifier, region_members
-from .models import AnalysisRun, ExchangeRate, InitiativeFacts, OverlapPair, TextModel
+from .choices import COUNTED_STATES, STATE_OF_STATUS, RunKind, RunStatus, State
+from .frame import analysed_initiatives, load_frame, region_members
+from .keys import initiative_keys
+from .models import (
+    AnalysisRun,
+    CoverageCell,
+    ExchangeRate,
+    InitiativeFacts,
+    InitiativeKey,
+    OverlapPair,
+    TextModel,
+)
 from .quality import completeness_matrix, completeness_scores
 
 logger = logging.getLogger(__name__)
@@ -112,14 +122,35 @@ def write_pairs(frame, scores, *, delete_all=False, involving=None):
     return len(rows)
 
 
+def write_keys(ids, identifiers, *, replace_all=False):
+    """Store the identifier keys of initiatives ``ids`` (a frame's, read when it was vectorized)."""
+    table = InitiativeKey._meta.db_table
+    if replace_all:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM {}".format(table))
+    else:
+        InitiativeKey.objects.filter(initiative_id__in=list(ids)).delete()
+    rows = [(int(pk), key) for pk, keys in zip(list(ids), identifiers, strict=True) for key in keys]
+    sql = "INSERT INTO {} (initiative_id, {}) VALUES (%s, %s)".format(table, connection.ops.quote_name("key"))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 20000):
+            cursor.executemany(sql, rows[start : start + 20000])
+    return len(rows)
+
+
 def write_facts(initiative_ids=None):
-    """Store the completeness of the given initiatives (default: all analysed ones)."""
+    """Store the completeness of the given initiatives (default: all analysed ones), with what the
+    reliance figures read: workflow status, coverage state, in the footprint or not, stale or not."""
     import json
+
+    from .quality import stale_initiatives_q
 
     queryset = analysed_initiatives()
     table = InitiativeFacts._meta.db_table
+    footprint_rows = footprint.Footprint.objects.all()
     if initiative_ids is not None:
         queryset = queryset.filter(pk__in=list(initiative_ids))
+        footprint_rows = footprint_rows.filter(initiative_id__in=list(initiative_ids))
         InitiativeFacts.objects.filter(initiative_id__in=list(initiative_ids)).delete()
     else:
         with connection.cursor() as cursor:
@@ -127,19 +158,80 @@ def write_facts(initiative_ids=None):
     ids, flags, checks = completeness_matrix(queryset)
     scores, patterns, index = completeness_scores(flags)
     missing = [json.dumps([c.code for bit, c in enumerate(checks) if int(p) >> bit & 1]) for p in patterns]
+    status_codes = dict(Term.objects.filter(vocabulary__code="activity-status").values_list("pk", "code"))
+    meta = {
+        pk: (status, str(STATE_OF_STATUS.get(status_codes.get(activity), State.STOPPED)))
+        for pk, status, activity in queryset.values_list("pk", "status", "activity_status_id").iterator(20000)
+    }
+    stale = set(queryset.filter(stale_initiatives_q()).values_list("pk", flat=True).iterator(20000))
+    in_footprint = set(footprint_rows.values_list("initiative_id", flat=True).distinct().iterator(20000))
     now = timezone.now()
-    values = list(
-        zip(
-            ids.tolist(), scores.tolist(), [missing[i] for i in index.tolist()], [now] * len(ids), strict=True
-        )
-    )
-    sql = "INSERT INTO {} (initiative_id, completeness, missing, analysed_at) VALUES (%s, %s, %s, %s)".format(
-        table
-    )
+    values = [
+        (pk, score, missing[i], *meta.get(pk, ("", "")), pk in in_footprint, pk in stale, now)
+        for pk, score, i in zip(ids.tolist(), scores.tolist(), index.tolist(), strict=True)
+    ]
+    sql = (
+        "INSERT INTO {} (initiative_id, completeness, missing, status, state, in_footprint, stale, "
+        "analysed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    ).format(table)
     with connection.cursor() as cursor:
         for start in range(0, len(values), 20000):
             cursor.executemany(sql, values[start : start + 20000])
     return len(values)
+
+
+CELL_KEYS = ["country_id", "region_id", "area_id", "state", "currency", "counted"]
+
+
+def rebuild_cells():
+    """The published footprint of active and planned initiatives (the only ones coverage counts) summed
+    into coverage cells (one grouped INSERT … SELECT)."""
+    cells, rows = CoverageCell._meta.db_table, footprint.Footprint._meta.db_table
+    keys = ", ".join(CELL_KEYS)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM {}".format(cells))
+        cursor.execute(
+            "INSERT INTO {cells} ({keys}, rows, money, budget_rows) "
+            "SELECT {keys}, COUNT(*), COALESCE(SUM(budget * share), 0), COUNT(budget) FROM {rows} "
+            "WHERE status = %s AND state IN (%s, %s) GROUP BY {keys}".format(
+                cells=cells, rows=rows, keys=keys
+            ),
+            [str(Status.PUBLISHED), *[str(s) for s in COUNTED_STATES]],
+        )
+        return cursor.rowcount
+
+
+def published_cells_of(initiative_id):
+    """The contribution of one initiative's published footprint rows to the cells: {key: [rows, money,
+    budget rows]}."""
+    found = {}
+    rows = footprint.Footprint.objects.filter(
+        initiative_id=initiative_id, status=Status.PUBLISHED, state__in=COUNTED_STATES
+    )
+    for *key, budget, share in rows.values_list(*CELL_KEYS, "budget", "share"):
+        total = found.setdefault(tuple(key), [0, 0.0, 0])
+        total[0] += 1
+        if budget is not None:
+            total[1] += budget * share
+            total[2] += 1
+    return found
+
+
+def apply_cells(before, after):
+    """Add ``after − before`` to the cells (an initiative saved: its old contribution out, the new in)."""
+    for key in set(before) | set(after):
+        old, new = before.get(key, [0, 0.0, 0]), after.get(key, [0, 0.0, 0])
+        delta = [new[0] - old[0], new[1] - old[1], new[2] - old[2]]
+        if not any(delta):
+            continue
+        match = dict(zip(CELL_KEYS, key, strict=True))
+        cells = CoverageCell.objects.filter(**match)
+        updated = cells.update(
+            rows=F("rows") + delta[0], money=F("money") + delta[1], budget_rows=F("budget_rows") + delta[2]
+        )
+        if not updated:
+            CoverageCell.objects.create(**match, rows=delta[0], money=delta[1], budget_rows=delta[2])
+    CoverageCell.objects.filter(rows__lte=0).delete()
 
 
 def analyze_all(*, measure_memory=False):
@@ -180,9 +272,11 @@ def analyze_all(*, measure_memory=False):
         with transaction.atomic():
             store_idf(idf, len(frame))
             pairs = write_pairs(frame, found, delete_all=True)
+            keys = write_keys(frame.ids.tolist(), frame.identifiers, replace_all=True)
         lap("write_pairs")
         with transaction.atomic():
             facts = write_facts()
+            cells = rebuild_cells()
         lap("quality")
         stats = {
             "initiatives": len(frame),
@@ -194,6 +288,9 @@ def analyze_all(*, measure_memory=False):
             "strong_overlaps": int(similarity.is_strong_overlap(found).sum()),
             "duplicates": int(similarity.is_duplicate(found).sum()),
             "facts": facts,
+            "coverage_cells": cells,
+            "identifier_keys": keys,
+            "same_identifier_pairs": int(found.same_identifier.sum()) if len(found) else 0,
             "seconds": timings,
             "total_seconds": round(sum(v for k, v in timings.items() if k != "of_which_blocking"), 3),
         }
@@ -201,6 +298,9 @@ def analyze_all(*, measure_memory=False):
             stats["peak_traced_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
         run.status, run.stats, run.finished_at = RunStatus.DONE, stats, timezone.now()
         run.save()
+        from .selectors import refresh_filter_options
+
+        refresh_filter_options()
         return stats
     except Exception:
         run.status, run.finished_at = RunStatus.FAILED, timezone.now()
@@ -217,8 +317,15 @@ def candidate_ids(initiative):
     from .footprint import REGION_OFFSET
 
     areas = list(initiative.thematic_areas.values_list("pk", flat=True))
-    places = list(initiative.country_shares.values_list("country_id", flat=True))
-    places += [REGION_OFFSET + r for r in initiative.region_shares.values_list("region_id", flat=True)]
+    countries = list(initiative.country_shares.values_list("country_id", flat=True))
+    regions = list(initiative.region_shares.values_list("region_id", flat=True))
+    # A regional initiative is compared with the national ones in its countries, and a national one with
+    # the regional initiatives covering its country (as in the full analysis).
+    through = Region.countries.through
+    covered = list(through.objects.filter(region_id__in=regions).values_list("country_id", flat=True))
+    covering = list(through.objects.filter(country_id__in=countries).values_list("region_id", flat=True))
+    places = sorted(set(countries) | set(covered))
+    places += [REGION_OFFSET + r for r in sorted(set(regions) | set(covering))]
     if initiative.geographic_scope == "global":
         places.append(-1)
     candidates = (
@@ -238,17 +345,15 @@ def candidate_ids(initiative):
         rows.sort(key=lambda r: abs(((r[1] or anchor) - anchor).days))
         rows = rows[:MAX_CANDIDATES]
     found = {r[0] for r in rows}
-    queryset = analysed_initiatives().exclude(pk=initiative.pk)
-    identifiers = {
-        normalize_identifier(initiative.project_number),
-        normalize_identifier(initiative.iati_identifier),
-    }
-    raw = [v for v in (initiative.project_number, initiative.iati_identifier) if v]
-    if any(len(x) >= 4 for x in identifiers) and raw:
-        condition = Q()
-        for value in raw:
-            condition |= Q(project_number__iexact=value) | Q(iati_identifier__iexact=value)
-        found |= set(queryset.filter(condition).values_list("pk", flat=True))
+    # The same identifier key (IATI identifier, project number, a donor's project id), wherever they are.
+    keys = initiative_keys(initiative)
+    if keys:
+        found |= set(
+            InitiativeKey.objects.filter(key__in=sorted(keys))
+            .exclude(initiative_id=initiative.pk)
+            .exclude(initiative__status=Status.ARCHIVED)
+            .values_list("initiative_id", flat=True)[:MAX_CANDIDATES]
+        )
     return sorted(found)
 
 
@@ -264,19 +369,24 @@ def compare_one(frame, row, idf, rates):
 def analyze_initiative(initiative_id):
     """Bring the derived data of one initiative up to date (its footprint, facts and pairs)."""
     initiative = Initiative.objects.filter(pk=initiative_id).first()
+    before = published_cells_of(initiative_id)
     if initiative is None or initiative.status == Status.ARCHIVED:
+        apply_cells(before, {})
         OverlapPair.objects.involving(initiative_id).delete()
+        InitiativeKey.objects.filter(initiative_id=initiative_id).delete()
         footprint.Footprint.objects.filter(initiative_id=initiative_id).delete()
         InitiativeFacts.objects.filter(initiative_id=initiative_id).delete()
         return {"pairs": 0}
     frame = load_frame([initiative_id])
     footprint.write_footprint(frame)
+    apply_cells(before, published_cells_of(initiative_id))
     write_facts([initiative_id])
     ids = [initiative_id] + candidate_ids(initiative)
     frame = load_frame(ids)
     row = int(frame.rows_of([initiative_id])[0])
     scores = compare_one(frame, row, stored_idf(), usd_rates()).found()
     pairs = write_pairs(frame, scores, involving=[initiative_id])
+    write_keys([initiative_id], [frame.identifiers[row]])
     return {"pairs": pairs, "candidates": len(ids) - 1}
 
 

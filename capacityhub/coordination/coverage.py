@@ -20,7 +20,7 @@ from capacityhub.registry.models import Initiative, Need, Participation
 
 from .choices import COUNTED_STATES, FUNDING_ROLES, IMPLEMENTING_ROLES, State
 from .frame import sees_unpublished, visible_or_published
-from .models import ExchangeRate, Footprint
+from .models import CoverageCell, ExchangeRate, Footprint
 
 GENERATION_KEY = "coordination:generation"
 CACHE_SECONDS = 600
@@ -95,6 +95,10 @@ class Filters:
 
     def key(self):
         return "&".join("{}={}".format(k, v) for k, v in sorted(self.items()))
+
+    def served_by_cells(self):
+        """Can the precomputed coverage cells answer (no filter on organizations or period)?"""
+        return not (self.donor or self.implementer or self.start or self.end)
 
     def initiatives(self, queryset):
         """Apply the initiative filters (donor, implementer, status, period) to an initiative queryset."""
@@ -240,12 +244,8 @@ def compute_coverage(user, filters: Filters):
     direct = {s: np.zeros((n_c, n_a)) for s in COUNTED_STATES}
     regional = {s: np.zeros((len(region_ids), n_a)) for s in COUNTED_STATES}
     world = {s: np.zeros(n_a) for s in COUNTED_STATES}
-    counted = (
-        rows.filter(counted=True, state__in=COUNTED_STATES)
-        .values_list("country_id", "region_id", "area_id", "state")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    from_cells = user is None and filters.served_by_cells()
+    counted = _counted_from_cells(filters) if from_cells else _counted_from_footprint(rows)
     for country_id, region_id, area_id, state, n in counted:
         a = a_index.get(area_id)
         if a is None:
@@ -260,12 +260,7 @@ def compute_coverage(user, filters: Filters):
     funding = np.zeros((n_c, n_a))
     region_funding = np.zeros((len(region_ids), n_a))
     global_funding = np.zeros(n_a)
-    money = (
-        rows.filter(state__in=COUNTED_STATES, budget__isnull=False)
-        .values_list("country_id", "region_id", "area_id")
-        .annotate(usd=Sum(usd_expression()), missing=Count("id", filter=~Q(currency__in=_rate_codes())))
-        .order_by()
-    )
+    money = _money_from_cells(filters) if from_cells else _money_from_footprint(rows)
     unconverted = 0
     for country_id, region_id, area_id, usd, missing in money:
         unconverted += missing
@@ -299,10 +294,15 @@ def compute_coverage(user, filters: Filters):
     groups = cbd_groups()
     from .quality import reliance
 
-    counted_initiatives = Initiative.objects.filter(
-        pk__in=rows.filter(state__in=COUNTED_STATES).values("initiative_id")
-    )
-    rests_on = reliance(counted_initiatives)
+    if from_cells and not filters.area:
+        from .quality import reliance_from_facts
+
+        rests_on = reliance_from_facts(filters.status or COUNTED_STATES)
+    else:
+        counted_initiatives = Initiative.objects.filter(
+            pk__in=rows.filter(state__in=COUNTED_STATES).values("initiative_id")
+        )
+        rests_on = reliance(counted_initiatives)
     return Coverage(
         countries=countries,
         areas=areas,
@@ -319,6 +319,68 @@ def compute_coverage(user, filters: Filters):
         filters=filters,
         reliance=rests_on,
     )
+
+
+def _counted_from_footprint(rows):
+    """(country, region, area, state, initiatives) of the counted footprint rows, grouped."""
+    return (
+        rows.filter(counted=True, state__in=COUNTED_STATES)
+        .values_list("country_id", "region_id", "area_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def _money_from_footprint(rows):
+    """(country, region, area, US dollars, budget shares without a rate), grouped."""
+    return (
+        rows.filter(state__in=COUNTED_STATES, budget__isnull=False)
+        .values_list("country_id", "region_id", "area_id")
+        .annotate(usd=Sum(usd_expression()), missing=Count("id", filter=~Q(currency__in=_rate_codes())))
+        .order_by()
+    )
+
+
+def _cells(filters):
+    cells = CoverageCell.objects.filter(state__in=COUNTED_STATES)
+    if filters.status:
+        cells = cells.filter(state__in=filters.status)
+    if filters.area:
+        cells = cells.filter(area__code__in=filters.area)
+    return cells
+
+
+def _counted_from_cells(filters):
+    """The same rows as ``_counted_from_footprint``, from the precomputed cells (published records)."""
+    return (
+        _cells(filters)
+        .filter(counted=True)
+        .values_list("country_id", "region_id", "area_id", "state")
+        .annotate(n=Sum("rows"))
+        .order_by()
+    )
+
+
+def _money_from_cells(filters):
+    """The same rows as ``_money_from_footprint``, from the cells: converted here with the rates table."""
+    rates = {r.currency: float(r.usd_per_unit) for r in ExchangeRate.objects.all()}
+    rates.setdefault("USD", 1.0)
+    totals = {}
+    cells = (
+        _cells(filters)
+        .filter(budget_rows__gt=0)
+        .values_list("country_id", "region_id", "area_id", "currency")
+        .annotate(money=Sum("money"), shares=Sum("budget_rows"))
+        .order_by()
+    )
+    for country_id, region_id, area_id, currency, amount, shares in cells:
+        total = totals.setdefault((country_id, region_id, area_id), [None, 0])
+        rate = rates.get(currency)
+        if rate is None:
+            total[1] += shares
+        else:
+            total[0] = (total[0] or 0.0) + amount * rate
+    return [(*key, usd, missing) for key, (usd, missing) in totals.items()]
 
 
 def _rate_codes():

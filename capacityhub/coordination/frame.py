@@ -14,6 +14,7 @@ from capacityhub.reference.models import Region, Term
 from capacityhub.registry.models import Initiative, InitiativeCountry, InitiativeRegion, Participation
 
 from .choices import FUNDING_ROLES, STATE_OF_STATUS, State
+from .keys import field_keys, normalize_identifier  # noqa: F401 (normalize_identifier: used by others)
 
 EPOCH = datetime.date(1970, 1, 1)
 NO_DAY = np.iinfo(np.int32).min
@@ -37,7 +38,7 @@ class Frame:
     end: np.ndarray
     publisher: np.ndarray
     texts: list  # per row: list of (field, {lang: text})
-    identifiers: list  # per row: list of normalized identifiers
+    identifiers: list  # per row: identifier keys (``keys.py``); text keys are added when vectorized
     countries: np.ndarray  # (row, country_id, pct or NaN)
     regions: np.ndarray  # (row, region_id, pct or NaN)
     areas: np.ndarray  # (row, area_id)
@@ -52,7 +53,7 @@ class Frame:
             for start in range(0, len(texts), size):
                 yield texts[start : start + size]
             return
-        chunk, names = [], ["title", "description", "objectives"]
+        chunk, names = [], TEXT_COLUMNS
         position = 0
         for pk, *values in self.text_query.iterator(chunk_size=size):
             row = int(np.searchsorted(self.ids, pk))
@@ -76,8 +77,7 @@ class Frame:
         return np.searchsorted(self.ids, np.asarray(initiative_ids))
 
 
-def normalize_identifier(value):
-    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+TEXT_COLUMNS = ["title", "description", "objectives", "links"]
 
 
 def analysed_initiatives():
@@ -113,7 +113,7 @@ def load_frame(initiative_ids=None, *, with_text=True, queryset=None):
         "project_number",
         "iati_identifier",
     ]
-    text_columns = ["title", "description", "objectives"] if with_text is True else []
+    text_columns = TEXT_COLUMNS if with_text is True else []
     rows = list(base.order_by("pk").values_list(*columns, *text_columns).iterator(chunk_size=CHUNK))
     n = len(rows)
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
@@ -133,10 +133,7 @@ def load_frame(initiative_ids=None, *, with_text=True, queryset=None):
         end=np.fromiter((day(r[8] or r[9]) for r in rows), dtype=np.int32, count=n),
         publisher=np.fromiter((r[10] for r in rows), dtype=np.int64, count=n),
         texts=[list(zip(text_columns, r[13:], strict=True)) for r in rows] if with_text is True else [],
-        identifiers=[
-            [x for x in {normalize_identifier(r[11]), normalize_identifier(r[12])} if len(x) >= 4]
-            for r in rows
-        ],
+        identifiers=[sorted(field_keys(r[11], r[12])) for r in rows],
         countries=np.zeros((0, 3)),
         regions=np.zeros((0, 3)),
         areas=np.zeros((0, 2), dtype=np.int64),
@@ -144,7 +141,7 @@ def load_frame(initiative_ids=None, *, with_text=True, queryset=None):
     )
     del rows
     if with_text == "lazy":
-        frame.text_query = base.order_by("pk").values_list("pk", "title", "description", "objectives")
+        frame.text_query = base.order_by("pk").values_list("pk", *TEXT_COLUMNS)
     frame.countries = _pairs(frame, InitiativeCountry, "country_id", "percentage", initiative_ids)
     frame.regions = _pairs(frame, InitiativeRegion, "region_id", "percentage", initiative_ids)
     frame.areas = _m2m_areas(frame, initiative_ids)

@@ -101,6 +101,35 @@ class Footprint(models.Model):
         )
 
 
+class CoverageCell(models.Model):
+    """The published footprint of active and planned initiatives summed by (country, region, area, state,
+    currency): what the default coverage view reads instead of grouping the whole footprint. Derived:
+    rebuilt by the full analysis, and kept up to date when one initiative is saved (its old rows are
+    subtracted, its new rows added)."""
+
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    area = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+", db_index=False)
+    state = models.CharField(max_length=10, choices=State.choices)
+    currency = models.CharField(max_length=3, blank=True)
+    counted = models.BooleanField(default=True)
+    rows = models.IntegerField(default=0, help_text=_("Footprint rows."))
+    money = models.FloatField(default=0, help_text=_("Sum of budget × share, in the currency."))
+    budget_rows = models.IntegerField(default=0, help_text=_("Footprint rows with a budget."))
+
+    class Meta:
+        verbose_name = _("coverage cell")
+        verbose_name_plural = _("coverage cells")
+        ordering = ["area", "country", "region"]
+
+    def __str__(self):
+        return "{} · {} · {}".format(self.country_id or self.region_id or "*", self.area_id, self.state)
+
+
 class InitiativeFacts(models.Model):
     """What the analysis derived from one initiative: its completeness and the keys it is compared by."""
 
@@ -109,15 +138,51 @@ class InitiativeFacts(models.Model):
     )
     completeness = models.FloatField(_("completeness"), default=0)
     missing = models.JSONField(_("missing recommended fields"), default=list)
+    # Copied so that "how much do the figures rest on stale or incomplete records" is one small query.
+    status = models.CharField(_("workflow status"), max_length=16, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, blank=True)
+    in_footprint = models.BooleanField(
+        default=False, help_text=_("Counted in coverage (has footprint rows).")
+    )
+    stale = models.BooleanField(
+        default=False,
+        help_text=_("Still ongoing after its end date, or not updated in 12 months (when analysed)."),
+    )
     analysed_at = models.DateTimeField(_("analysed"), auto_now=True)
 
     class Meta:
         verbose_name = _("facts of an initiative")
         verbose_name_plural = _("facts of initiatives")
         ordering = ["initiative"]
+        indexes = [models.Index(fields=["status", "state"], name="coord_facts_reliance")]
 
     def __str__(self):
         return "{} ({:.0%})".format(self.initiative_id, self.completeness)
+
+
+class InitiativeKey(models.Model):
+    """An identifier key of an initiative (``keys.py``): its IATI identifier or project number, or a donor's
+    project id (GEF, World Bank, UNDP PIMS) found in its identifiers, texts or document addresses. Derived:
+    written by the analysis; indexed so that a saved or a new initiative finds its namesakes at once."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("identifier key"), max_length=160)
+
+    class Meta:
+        verbose_name = _("identifier key")
+        verbose_name_plural = _("identifier keys")
+        ordering = ["key", "initiative"]
+        indexes = [models.Index(fields=["key"], name="coord_initiativekey_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "key"],
+                name="coordination_initiativekey_unique",
+                violation_error_message=_("This initiative has this key already."),
+            )
+        ]
+
+    def __str__(self):
+        return "{} {}".format(self.initiative_id, self.key)
 
 
 class PairQuerySet(models.QuerySet):

@@ -234,5 +234,24 @@ def reliance(initiatives):
     return {"total": total, "stale": stale, "incomplete": incomplete}
 
 
+def reliance_from_facts(states):
+    """``reliance`` of the default coverage (published initiatives in these states, in the footprint), from
+    the facts the analysis stores: one small grouped query. Staleness is as of the last analysis of each
+    record (every save, and the nightly full analysis)."""
+    from django.db.models import Count
+
+    from capacityhub.core.choices import Status
+
+    from .models import InitiativeFacts
+
+    return InitiativeFacts.objects.filter(
+        status=Status.PUBLISHED, state__in=list(states), in_footprint=True
+    ).aggregate(
+        total=Count("pk"),
+        stale=Count("pk", filter=Q(stale=True)),
+        incomplete=Count("pk", filter=Q(completeness__lt=INCOMPLETE_BELOW)),
+    )
+
+
 def expiry_warning():
     return datetime.timedelta(days=settings.EXPERT_EXPIRY_WARNING_DAYS)

@@ -47,6 +47,23 @@ def by_country(limit=LIMIT):
     return [dict(r, country=countries.get(r["countries"])) for r in rows]
 
 
+def organization_quality(user, organization):
+    """Quality of the initiatives an organization publishes (those ``user`` may see): how many, their
+    average completeness, how many are incomplete and how many stale. One aggregate query."""
+    initiatives = (
+        permissions.restrict(Initiative.objects.all(), user)
+        .exclude(status=Status.ARCHIVED)
+        .filter(publisher=organization)
+    )
+    row = initiatives.aggregate(
+        n=Count("pk"),
+        completeness=Avg("coordination_facts__completeness"),
+        incomplete=Count("pk", filter=Q(coordination_facts__completeness__lt=INCOMPLETE_BELOW)),
+        stale=Count("pk", filter=ongoing_after_end_q() | Q(updated_at__lt=stale_before())),
+    )
+    return row if row["n"] else None
+
+
 def records_to_update(user, limit=LIMIT):
     """The user's organizations' initiatives that are stale or incomplete, with what is missing."""
     mine = permissions.restrict(Initiative.objects.all(), user, permissions.CHANGE).exclude(

@@ -14,8 +14,9 @@ from capacityhub.registry.models import Initiative, Participation
 from . import similarity
 from .analysis import stored_idf, usd_rates
 from .choices import FUNDING_ROLES, IMPLEMENTING_ROLES, Decision
-from .frame import NO_DAY, Frame, day, load_frame, normalize_identifier
-from .models import OverlapPair, PairReview
+from .frame import NO_DAY, Frame, day, load_frame
+from .keys import field_keys, multilingual_values, text_keys
+from .models import InitiativeKey, OverlapPair, PairReview
 
 REVIEW_FILTERS = ("pending", "all", *Decision.values)
 STRENGTHS = ("all", "strong")
@@ -73,12 +74,12 @@ def visible_pairs(user, kind, filters=None, review="pending", strength="all"):
 def pair_reliance(pairs):
     """How many of these pairs involve a stale or an incomplete initiative."""
     from .models import InitiativeFacts
-    from .quality import INCOMPLETE_BELOW, stale_initiatives_q
+    from .quality import INCOMPLETE_BELOW
 
-    weak = Initiative.objects.filter(
-        stale_initiatives_q()
-        | Q(pk__in=InitiativeFacts.objects.filter(completeness__lt=INCOMPLETE_BELOW).values("initiative_id"))
-    ).values("pk")
+    # Staleness and completeness as the analysis stored them (each save, and the nightly run).
+    weak = InitiativeFacts.objects.filter(Q(stale=True) | Q(completeness__lt=INCOMPLETE_BELOW)).values(
+        "initiative_id"
+    )
     total = pairs.count()
     return {
         "total": total,
@@ -94,18 +95,31 @@ def pair_for(user, a_id, b_id):
     return a, b, OverlapPair.objects.filter(initiative_a_id=a_id, initiative_b_id=b_id).first()
 
 
+OPTIONS_GENERATION_KEY = "coordination:options-generation"
+OPTIONS_SECONDS = 3600
+
+
 def filter_options():
-    """Choices for the filter forms (cached until the data change)."""
+    """Choices for the filter forms. Cached for an hour and refreshed by each full analysis, not by every
+    save: counting every organization's initiatives is the slowest part of a page, and one saved initiative
+    hardly changes which donors and implementers are the most active (a new one appears within the hour)."""
     from django.core.cache import cache
 
-    from .coverage import generation
-
-    key = "coordination:options:{}:{}".format(generation(), current_language())
+    key = "coordination:options:{}:{}".format(cache.get(OPTIONS_GENERATION_KEY, 0), current_language())
     options = cache.get(key)
     if options is None:
         options = compute_filter_options()
-        cache.set(key, options, 3600)
+        cache.set(key, options, OPTIONS_SECONDS)
     return options
+
+
+def refresh_filter_options():
+    from django.core.cache import cache
+
+    try:
+        cache.incr(OPTIONS_GENERATION_KEY)
+    except ValueError:
+        cache.set(OPTIONS_GENERATION_KEY, 1, None)
 
 
 def compute_filter_options():
@@ -216,11 +230,18 @@ def check_initiative(user, draft, limit=5):
                 "initiative_id"
             )
         )
+    members = Region.countries.through.objects
+    regions = Initiative.regions.through.objects
+    if draft["countries"]:
+        # Regional initiatives covering its countries.
+        covering = members.filter(country_id__in=draft["countries"]).values("region_id")
+        place |= Q(pk__in=regions.filter(region_id__in=covering).values("initiative_id"))
     if draft["regions"]:
+        place |= Q(pk__in=regions.filter(region_id__in=draft["regions"]).values("initiative_id"))
+        # National initiatives in the countries its regions cover.
+        covered = members.filter(region_id__in=draft["regions"]).values("country_id")
         place |= Q(
-            pk__in=Initiative.regions.through.objects.filter(region_id__in=draft["regions"]).values(
-                "initiative_id"
-            )
+            pk__in=Initiative.countries.through.objects.filter(country_id__in=covered).values("initiative_id")
         )
     if draft["scope"] == "global":
         place |= Q(geographic_scope="global")
@@ -232,12 +253,13 @@ def check_initiative(user, draft, limit=5):
             )
         )
     ids = set(candidates.values_list("pk", flat=True)[:3000])
-    normalized = [normalize_identifier(v) for v in draft["identifiers"] if len(normalize_identifier(v)) >= 4]
-    if normalized:
-        condition = Q()
-        for value in draft["identifiers"]:
-            condition |= Q(project_number__iexact=value) | Q(iati_identifier__iexact=value)
-        ids |= set(visible.filter(condition).values_list("pk", flat=True)[:50])
+    keys = draft_keys(draft)
+    if keys:
+        ids |= set(
+            visible.filter(
+                pk__in=InitiativeKey.objects.filter(key__in=sorted(keys)).values("initiative_id")
+            ).values_list("pk", flat=True)[:50]
+        )
     if not ids:
         return []
     frame = load_frame(sorted(ids))
@@ -278,6 +300,12 @@ def check_initiative(user, draft, limit=5):
     return results
 
 
+def draft_keys(draft):
+    """Identifier keys of a draft: its identifiers, and donor ids mentioned in its texts."""
+    texts = multilingual_values(draft["title"], draft["description"], draft["objectives"])
+    return field_keys(*draft["identifiers"]) | text_keys(texts)
+
+
 def _with_draft(frame: Frame, draft):
     """``frame`` with the draft appended as its last row (id 0)."""
     n = len(frame)
@@ -302,9 +330,7 @@ def _with_draft(frame: Frame, draft):
             ("objectives", draft["objectives"]),
         ]
     ]
-    frame.identifiers = frame.identifiers + [
-        [x for x in {normalize_identifier(v) for v in draft["identifiers"]} if len(x) >= 4]
-    ]
+    frame.identifiers = frame.identifiers + [sorted(field_keys(*draft["identifiers"]))]
     frame.countries = stack(frame.countries, [[n, c, np.nan] for c in draft["countries"]], 3)
     frame.regions = stack(frame.regions, [[n, r, np.nan] for r in draft["regions"]], 3)
     frame.areas = stack(frame.areas, [[n, a] for a in draft["areas"]], 2)

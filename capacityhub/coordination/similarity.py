@@ -21,6 +21,7 @@ from sklearn.preprocessing import normalize
 
 from .frame import NO_DAY, Frame
 from .glossary import concept_tokens
+from .keys import text_keys
 
 N_FEATURES = 2**20
 TITLE_FEATURES = 2**18
@@ -123,12 +124,16 @@ TRIGRAMS = HashingVectorizer(
 )
 
 
-def documents(rows):
-    """One text per initiative (all languages) and one title text per initiative."""
+def documents(rows, keys=None):
+    """One text per initiative (all languages) and one title text per initiative. ``keys``, if given, gets
+    the identifier keys found in each row's texts and document addresses (``keys.text_keys``)."""
     texts, titles = [], []
     for fields in rows:
-        parts, title = [], []
+        parts, title, links = [], [], ()
         for name, value in fields:
+            if name == "links":
+                links = value or ()
+                continue
             values = [v for v in (value or {}).values() if v] if isinstance(value, dict) else [value or ""]
             if name == "title":
                 title += values
@@ -137,6 +142,8 @@ def documents(rows):
                 parts += values
         texts.append(" ".join(parts))
         titles.append(" | ".join(title))
+        if keys is not None:
+            keys.append(text_keys(parts, links))
     return texts, titles
 
 
@@ -162,9 +169,11 @@ def weigh(counts, idf):
 class Vectors:
     text: sp.csr_matrix
     title: sp.csr_matrix
-    units: sp.csr_matrix
+    units: sp.csr_matrix  # recipients as listed
+    covered: sp.csr_matrix  # places covered: recipients and the member countries of recipient regions
     areas: sp.csr_matrix
     organizations: sp.csr_matrix
+    implementers: sp.csr_matrix  # the same columns: organizations in a role other than funding
     identifiers: sp.csr_matrix
     usd_budget: np.ndarray
     start: np.ndarray
@@ -172,17 +181,18 @@ class Vectors:
     known: np.ndarray
 
 
-def binary_matrix(rows, values, n):
-    """A 0/1 sparse matrix (n × k) from (row, value) pairs; values are factorized."""
+def binary_matrix(rows, values, n, weights=None):
+    """A 0/1 sparse matrix (n × k) from (row, value) pairs; values are factorized. With ``weights``, only
+    the pairs of weight 1 are set (the others only reserve their value's column, so that two matrices built
+    from the same values share their columns)."""
     rows = np.asarray(rows, dtype=np.int64)
     if not len(rows):
         return sp.csr_matrix((n, 1), dtype=np.float32)
     codes, columns = np.unique(np.asarray(values), return_inverse=True)
-    matrix = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, columns.ravel())), shape=(n, len(codes))
-    )
-    matrix.data[:] = 1
+    data = np.ones(len(rows), dtype=np.float32) if weights is None else np.asarray(weights, np.float32)
+    matrix = sp.csr_matrix((data, (rows, columns.ravel())), shape=(n, len(codes)))
     matrix.sum_duplicates()
+    matrix.eliminate_zeros()
     matrix.data[:] = 1
     return matrix
 
@@ -197,6 +207,37 @@ def unit_pairs(frame: Frame):
     return rows, units
 
 
+def coverage_pairs(frame: Frame):
+    """(row, unit) for the places an initiative covers: its recipients, and each member country of its
+    recipient regions (a regional initiative counts for the countries it covers, so that it is compared with
+    the national initiatives there). A global initiative stays one unit (-1): comparing it with every
+    national initiative would compare everything with it."""
+    rows, units = unit_pairs(frame)
+    members = frame.extra.get("members")
+    if members is None:
+        from .frame import region_members
+
+        members = frame.extra["members"] = region_members()
+    regions = frame.regions
+    if not len(regions):
+        return rows, units
+    region_ids = regions[:, 1].astype(np.int64)
+    sizes = np.array([len(members.get(int(r), ())) for r in region_ids], dtype=np.int64)
+    if not sizes.sum():
+        return rows, units
+    extra_rows = np.repeat(regions[:, 0].astype(np.int64), sizes)
+    extra_units = np.concatenate([members.get(int(r), np.zeros(0, np.int64)) for r in region_ids])
+    return unique_pairs_of(np.concatenate([rows, extra_rows]), np.concatenate([units, extra_units]))
+
+
+def unique_pairs_of(rows, units):
+    """Distinct (row, unit) pairs (a country listed and also covered by a listed region counts once)."""
+    shift = units - units.min() if len(units) else units
+    code = rows * (int(shift.max()) + 1 if len(shift) else 1) + shift
+    _code, first = np.unique(code, return_index=True)
+    return rows[first], units[first]
+
+
 def periods(frame: Frame):
     start, end = frame.start.astype(np.int64), frame.end.astype(np.int64)
     known = (start != NO_DAY) | (end != NO_DAY)
@@ -209,11 +250,17 @@ def periods(frame: Frame):
 
 def vectorize(frame: Frame, idf=None, rates=None, *, fit=False):
     """All the matrices a comparison needs. ``fit`` computes the IDF from this frame."""
-    word_parts, title_parts = [], []
+    word_parts, title_parts, offset = [], [], 0
     for chunk in frame.text_chunks():
-        texts, titles = documents(chunk)
+        found = []
+        texts, titles = documents(chunk, found)
         word_parts.append(WORDS.transform(texts))
         title_parts.append(TRIGRAMS.transform(titles))
+        # Identifier keys: the structured ones (loaded with the frame) and those in texts and links.
+        for row, extra in enumerate(found, start=offset):
+            if extra and row < len(frame.identifiers):
+                frame.identifiers[row] = sorted(set(frame.identifiers[row]) | extra)
+        offset += len(chunk)
     counts = (
         sp.vstack(word_parts, format="csr")
         if word_parts
@@ -240,8 +287,21 @@ def vectorize(frame: Frame, idf=None, rates=None, *, fit=False):
         text=text,
         title=title,
         units=binary_matrix(rows, units, n),
+        covered=binary_matrix(*coverage_pairs(frame), n),
         areas=binary_matrix(frame.areas[:, 0], frame.areas[:, 1], n),
         organizations=binary_matrix(frame.organizations[:, 0], frame.organizations[:, 1], n),
+        implementers=binary_matrix(
+            np.concatenate(
+                [frame.organizations[:, 0], frame.organizations[frame.organizations[:, 2] == 0, 0]]
+            ),
+            np.concatenate(
+                [frame.organizations[:, 1], frame.organizations[frame.organizations[:, 2] == 0, 1]]
+            ),
+            n,
+            weights=np.concatenate(
+                [np.zeros(len(frame.organizations)), np.ones(int((frame.organizations[:, 2] == 0).sum()))]
+            ),
+        ),
         identifiers=binary_matrix(identifier_rows, identifier_values, n),
         usd_budget=frame.budget * factor,
         start=start,
@@ -285,7 +345,7 @@ def candidate_chunks(frame: Frame, vectors: Vectors, size=CANDIDATE_CHUNK):
     pair found through several keys may come again in a later chunk. Streaming keeps memory flat: the full
     analysis scores chunk by chunk and keeps only what it finds."""
     n = len(frame)
-    rows, units = unit_pairs(frame)
+    rows, units = coverage_pairs(frame)
     _u, unit_index = np.unique(units, return_inverse=True)
     _a, area_index = np.unique(frame.areas[:, 1], return_inverse=True)
     r1, unit_i, area_i = join(
@@ -366,6 +426,19 @@ def group_pairs(keys, rows, start):
 def rowwise(matrix, a, b):
     """Row-by-row dot products ``matrix[a] · matrix[b]``."""
     return np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
+
+
+def cross(left, right, a, b):
+    """Row-by-row dot products ``left[a] · right[b]`` (two matrices with the same columns)."""
+    return np.asarray(left[a].multiply(right[b]).sum(axis=1)).ravel()
+
+
+def ochiai(matrix, a, b):
+    """Cosine of two 0/1 rows: shared / √(size_a × size_b)."""
+    shared = rowwise(matrix, a, b)
+    sizes = np.asarray(matrix.sum(axis=1)).ravel()
+    product = sizes[a] * sizes[b]
+    return np.where(product > 0, shared / np.sqrt(np.where(product > 0, product, 1)), 0.0)
 
 
 def jaccard(matrix, a, b):
@@ -470,7 +543,14 @@ def _score_chunk(v: Vectors, a, b):
     text = np.clip(rowwise(v.text, a, b), 0, 1)
     title = np.clip(rowwise(v.title, a, b), 0, 1)
     organizations = jaccard(v.organizations, a, b)
-    countries = jaccard(v.units, a, b)
+    # An organization doing the work (not only funding) in one of the two records, named by the other too.
+    shared_implementer = (
+        cross(v.organizations, v.implementers, a, b) + cross(v.implementers, v.organizations, a, b)
+    ) > 0
+    countries = jaccard(v.units, a, b)  # recipients as listed: the same initiative lists the same ones
+    # Places covered (a regional initiative counts in its countries): the cosine of the two sets of places
+    # (√(shared/|A| × shared/|B|)), so a national initiative inside a regional one still counts for a part.
+    covered = ochiai(v.covered, a, b)
     areas = jaccard(v.areas, a, b)
     budget_a, budget_b = v.usd_budget[a], v.usd_budget[b]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -482,7 +562,7 @@ def _score_chunk(v: Vectors, a, b):
         + w["organizations"] * organizations
         + w["period"] * period
         + w["areas"] * areas
-        + w["countries"] * countries
+        + w["countries"] * covered
     )
     d = DUPLICATE_WEIGHTS
     duplicate = (
@@ -494,11 +574,13 @@ def _score_chunk(v: Vectors, a, b):
         + d["budget"] * np.nan_to_num(ratio, nan=0.5)
     )
     # Without a shared recipient, neither an overlap nor (unless an identifier says so) a duplicate.
-    shared_place = countries > 0
+    shared_place = covered > 0
     score = np.where(shared_place, score, 0.0)
-    # The same initiative from two sources names at least one of the same organizations; other
-    # organizations doing the same work in the same place are an overlap, not a duplicate.
-    duplicate = np.where(shared_place & (text >= DUPLICATE_TEXT_GATE) & (organizations > 0), duplicate, 0.0)
+    # The same initiative from two sources names at least one of the same organizations doing the work (in
+    # any role: one source may list it as funder, the other as implementer); other organizations doing the
+    # same work in the same place, even with the same donor, are an overlap, not a duplicate: a donor
+    # funds many similar projects in a country.
+    duplicate = np.where(shared_place & (text >= DUPLICATE_TEXT_GATE) & shared_implementer, duplicate, 0.0)
     duplicate = np.where(same_id, np.maximum(duplicate, IDENTIFIER_SCORE), duplicate)
     return Scores(
         a=a,

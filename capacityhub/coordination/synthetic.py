@@ -396,10 +396,15 @@ class Generator:
             members = list(region.countries.all())
             if len(members) >= 3:
                 self.subregions[region.pk] = members
+        self.subregions_of = {}
+        for region in Region.objects.filter(kind=RegionKind.UN_SUBREGION).prefetch_related("countries"):
+            for country in region.countries.all():
+                self.subregions_of.setdefault(country.pk, []).append(region)
         self.country_names = {
             c.pk: {lang: c.localized_name(lang) for lang in ("en", "es", "fr")} for c in self.countries
         }
         self.truth = []
+        self.used_ids = set()
 
     def log(self, message):
         if self.stdout:
@@ -510,10 +515,29 @@ class Generator:
             words,
         )
         if r.random() < 0.5:
-            spec.project_number = "{}-{}".format(funder.acronym, r.randint(10000, 99999999))
+            kind = r.random()
+            if kind < 0.15:
+                spec.project_number = self.donor_id("GEF")
+            elif kind < 0.25:
+                spec.project_number = self.donor_id("WB")
+            else:
+                spec.project_number = "{}-{}".format(funder.acronym, r.randint(10000, 99999999))
         if r.random() < 0.3:
             spec.iati_identifier = "XM-SYN-{}-{}".format(funder.pk, r.randint(10000, 99999999))
         return spec
+
+    def donor_id(self, donor):
+        """A donor's project id, never given to two different initiatives: "GEF-12345" or "P123456"."""
+        while True:
+            if donor == "GEF":
+                value = "GEF-{}".format(self.random.randint(1000, 999999))
+            elif donor == "WB":
+                value = "P{:06d}".format(self.random.randint(1, 999999))
+            else:
+                value = "PIMS {}".format(self.random.randint(1000, 999999))
+            if value not in self.used_ids:
+                self.used_ids.add(value)
+                return value
 
     def texts(self, spec, language, *, paraphrase=False, retitle=0):
         r = random.Random(hash((spec.words["n"], language, paraphrase, retitle)))
@@ -599,8 +623,15 @@ class Generator:
         r = self.random
         spec = Spec(**{**base.__dict__})
         spec.words = dict(base.words, n="".join(r.choice(SYLLABLES) for _ in range(4)).title())
+        # Its own specifics: sometimes another activity, audience or crop.
+        if r.random() < 0.3:
+            name, size = r.choice([("x2", 12), ("g2", 12), ("crop2", 15)])
+            spec.words[name] = r.randrange(size)
+        # Another organization does the work (a donor may fund both).
         spec.funder = self.pick(self.donors, self.donor_weights)[0]
-        spec.implementer = self.pick(self.implementers, self.implementer_weights)[0]
+        spec.implementer = base.implementer
+        while spec.implementer in (base.implementer, base.funder):
+            spec.implementer = self.pick(self.implementers, self.implementer_weights)[0]
         shift = datetime.timedelta(days=r.randint(-300, 300))
         spec.start, spec.end = (
             base.start + shift,
@@ -610,6 +641,11 @@ class Generator:
         spec.language = r.choice(base.languages) if r.random() < 0.8 else r.choice(["en", "es", "fr"])
         spec.languages = [spec.language]
         spec.budget = (base.budget * Decimal(str(round(r.uniform(0.4, 2.5), 2)))).quantize(Decimal("1"))
+        # Sometimes a regional programme doing the same work in the base's country among others.
+        covering = self.subregions_of.get(base.countries[0][0].pk) if len(base.countries) == 1 else None
+        if covering and r.random() < 0.15:
+            region = r.choice(covering)
+            spec.countries, spec.regions, spec.scope = [], [(region, None)], "subregional"
         spec.project_number = ""
         spec.iati_identifier = ""
         return spec
@@ -631,10 +667,29 @@ class Generator:
         moved = datetime.timedelta(days=r.randint(-120, 120))
         spec.start, spec.end = base.start + moved, base.end + datetime.timedelta(days=r.randint(-120, 120))
         spec.end = max(spec.end, spec.start + datetime.timedelta(days=200))
-        spec.budget = (base.budget * Decimal(str(round(r.uniform(0.95, 1.05), 3)))).quantize(Decimal("1"))
+        # Most sources report the same budget give or take; some only the grant, or the total with
+        # co-financing.
+        factor = (
+            r.uniform(0.95, 1.05) if r.random() < 0.75 else r.choice([r.uniform(0.3, 0.7), r.uniform(1.5, 3)])
+        )
+        spec.budget = (base.budget * Decimal(str(round(factor, 3)))).quantize(Decimal("1"))
         if r.random() < 0.5:
             spec.funder, spec.implementer = spec.implementer, spec.funder
-        spec.project_number = "{}-{}".format(r.choice(["WB", "GEF", "UNDP", "EU"]), r.randint(100000, 999999))
+        # Its own source's identifiers; sometimes a cross-reference to the first record's donor id (as its
+        # project number or in its description), sometimes the same IATI identifier.
+        source = r.choice(["GEF", "WB", "PIMS", "EU"])
+        spec.project_number = (
+            self.donor_id(source) if source != "EU" else "EU-{}".format(r.randint(100000, 999999))
+        )
+        spec.extra = {"source": source}
+        donor_ref = (
+            base.project_number if base.project_number[:4] == "GEF-" or base.project_number[:1] == "P" else ""
+        )
+        if donor_ref and r.random() < 0.6:
+            if r.random() < 0.5:
+                spec.project_number = donor_ref
+            else:
+                spec.extra["mention"] = donor_ref
         spec.iati_identifier = base.iati_identifier if r.random() < 0.4 else ""
         return spec
 
@@ -665,7 +720,14 @@ class Generator:
                     record = self.build(spec, paraphrase=True)
                 else:
                     spec = self.duplicate_of(base_spec)
-                    source = self.random.choice(["GEF", "World Bank", "UNDP", "EU"])
+                    source = {"GEF": "GEF", "WB": "World Bank", "PIMS": "UNDP", "EU": "EU"}[
+                        spec.extra["source"]
+                    ]
+                    mention = spec.extra.get("mention", "")
+                    if mention.startswith("GEF-"):
+                        source = "GEF ID {}".format(mention[4:])
+                    elif mention:
+                        source = "World Bank {}".format(mention)
                     record = self.build(
                         spec, retitle=1 + self.random.randrange(3), extra_text="({}).".format(source)
                     )

@@ -118,6 +118,10 @@ class GapsAPIView(APIView):
                 "count": len(gaps),
                 "page": page.number,
                 "pages": page.paginator.num_pages,
+                # How much the figures rest on stale or incomplete records: the initiatives the coverage
+                # counts, and the gap needs not updated in 12 months.
+                "reliance": gaps.reliance,
+                "stale_needs": gaps.stale_needs,
                 "results": [
                     {
                         "id": n.pk,
@@ -170,6 +174,8 @@ class PairsAPIView(APIView):
                 "count": page.paginator.count,
                 "page": page.number,
                 "pages": page.paginator.num_pages,
+                # How many of these pairs involve a stale or an incomplete initiative.
+                "reliance": selectors.pair_reliance(pairs),
                 "results": [
                     {
                         "initiatives": [

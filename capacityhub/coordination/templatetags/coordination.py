@@ -143,6 +143,13 @@ def record_quality(record):
 
 
 @register.simple_tag(takes_context=True)
+def organization_quality(context, organization):
+    from capacityhub.coordination.quality_summary import organization_quality as figures
+
+    return figures(_user(context), organization)
+
+
+@register.simple_tag(takes_context=True)
 def my_records_to_update(context):
     from capacityhub.coordination.quality_summary import records_to_update
 
