@@ -55,6 +55,31 @@ def member_scope_ids(user, model):
     return user.organization_ids()
 
 
+def _co_member_ids(user, model):
+    """``(field, ids)``: the second scope of ``model`` (``model.co_member_scope = (field, Scope)``) and
+    the ids of it where ``user`` is a member; ``(None, set())`` when the model has none. Members of the
+    second scope draft and submit the record as the first scope's members do, but never publish it (e.g.
+    an organization's submission: every publisher of the organization may edit its draft)."""
+    co_scope = getattr(model, "co_member_scope", None)
+    if not co_scope or not user or not user.is_authenticated:
+        return None, set()
+    field, kind = co_scope
+    if kind == Scope.COUNTRY:
+        return field, user.country_ids(Role.FOCAL_POINT, Role.AUTHORIZED_USER)
+    return field, user.organization_ids()
+
+
+def co_member_q(user, model):
+    """The records of ``model`` that ``user`` may draft through its second scope (see above)."""
+    field, ids = _co_member_ids(user, model)
+    return Q(**{f"{field}__in": ids}) if ids else Q(pk__in=[])
+
+
+def _is_co_member(user, obj):
+    field, ids = _co_member_ids(user, type(obj))
+    return bool(ids) and getattr(obj, f"{field}_id") in ids
+
+
 def publisher_scope_ids(user, model):
     """Scope ids where ``user`` may publish, return and archive records of ``model``."""
     if not user.is_authenticated:
@@ -83,11 +108,16 @@ def restrict(queryset, user, action=VIEW):
     if action == VIEW:
         if not user or not user.is_authenticated:
             return queryset.filter(published)
-        return queryset.filter(published | Q(**{lookup: member_scope_ids(user, model)}) | Q(created_by=user))
+        return queryset.filter(
+            published
+            | Q(**{lookup: member_scope_ids(user, model)})
+            | Q(created_by=user)
+            | co_member_q(user, model)
+        )
     if not user or not user.is_authenticated:
         return queryset.none()
     open_states = Q(status__in=[Status.DRAFT, Status.SUBMITTED])
-    members = Q(**{lookup: member_scope_ids(user, model)}) | Q(created_by=user)
+    members = Q(**{lookup: member_scope_ids(user, model)}) | Q(created_by=user) | co_member_q(user, model)
     publishers = Q(**{lookup: publisher_scope_ids(user, model)})
     if action == CHANGE:
         return queryset.filter((open_states & members) | (published & publishers))
@@ -106,6 +136,8 @@ def can(user, action, obj=None, model=None):
             return False
         if _is_secretariat(user):
             return True
+        if getattr(model, "add_role", None) and model.add_role not in user.roles:  # e.g. conferences
+            return False
         if model.scope_kind == Scope.COUNTRY:
             return bool(member_scope_ids(user, model))
         return True
@@ -121,7 +153,9 @@ def can(user, action, obj=None, model=None):
         return False
     model = type(obj)
     sid = scope_id(obj)
-    is_member = sid in member_scope_ids(user, model) or obj.created_by_id == user.pk
+    is_member = (
+        sid in member_scope_ids(user, model) or obj.created_by_id == user.pk or _is_co_member(user, obj)
+    )
     is_publisher = sid in publisher_scope_ids(user, model)
     if action == VIEW:
         return is_member or is_publisher

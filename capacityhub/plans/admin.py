@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from .models import (
     Crosswalk,
+    CycleReminder,
     Plan,
     PlanActivity,
     PlanArea,
@@ -13,6 +14,7 @@ from .models import (
     PlanIndicator,
     Question,
     Questionnaire,
+    QuestionPlanLink,
     ReportingCycle,
     Section,
     Submission,
@@ -86,7 +88,32 @@ class PlanElementAdmin(admin.ModelAdmin):
 @admin.register(Crosswalk)
 class CrosswalkAdmin(admin.ModelAdmin):
     list_display = ["__str__", "relation"]
-    list_filter = ["relation", "source_area__plan"]
+    list_filter = ["relation", "source_area__plan", "target_area__plan"]
+    raw_id_fields = ["source_area", "source_element", "target_area", "target_element"]
+
+
+@admin.register(QuestionPlanLink)
+class QuestionPlanLinkAdmin(admin.ModelAdmin):
+    """The questions of the national reports that speak about a part of a plan (loaded from
+    ``data/questionnaires/plan-links-*.json``; links added here have no source file and are kept)."""
+
+    list_display = ["__str__", "plan_area", "plan_element", "source"]
+    list_filter = ["question__questionnaire", "plan_area__plan"]
+    raw_id_fields = ["question", "plan_area", "plan_element"]
+
+
+@admin.register(CycleReminder)
+class CycleReminderAdmin(admin.ModelAdmin):
+    """The deadline reminders sent (read-only: the record that keeps a reminder from going twice)."""
+
+    list_display = ["cycle", "country", "organization", "days_before", "sent_at"]
+    list_filter = ["cycle", "days_before"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class SectionInline(admin.TabularInline):
@@ -112,7 +139,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(ReportingCycle)
 class ReportingCycleAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "questionnaire", "deadline", "respondents", "is_demo"]
+    list_display = ["__str__", "questionnaire", "deadline", "respondents", "reminder_days", "is_demo"]
     list_filter = ["respondents", "is_demo"]
 
 

@@ -286,3 +286,90 @@ def status_summary(cycle, element=None, area=None):
     if not keys:
         return None
     return analyse(cycle, keys=keys, group_by=None)
+
+
+@dataclass
+class Mention:
+    """What the published submissions of one cycle say about a plan part through one question and option:
+    how many chose it, of how many that answered, and which (with links)."""
+
+    cycle: object
+    question: object  # engine.QuestionDef
+    option: str
+    option_label: str
+    count: int
+    respondents: int
+    submissions: list
+
+    @property
+    def share(self):
+        return _share(self.count, self.respondents)
+
+
+def _chosen_by(cycle, question_pk, value):
+    rows = (
+        AnswerValue.objects.filter(
+            question_id=question_pk, submission__cycle=cycle, submission__status=Status.PUBLISHED
+        )
+        .filter(value=value)
+        .select_related("submission__country", "submission__organization")
+        .order_by("submission__country__name_en", "submission__sort_title")
+    )
+    return [row.submission for row in rows]
+
+
+def plan_part_mentions(area, element=None):
+    """For an area (or element) of a plan: per cycle of each questionnaire with questions about it
+    (:class:`~capacityhub.plans.models.QuestionPlanLink`, e.g. the national reports' “in which areas…”
+    questions), the published submissions that chose the option naming it. Counts come from
+    :func:`analyse`."""
+    from .models import QuestionPlanLink, ReportingCycle
+
+    links = QuestionPlanLink.objects.filter(plan_area=area, plan_element=element).select_related(
+        "question__questionnaire"
+    )
+    by_questionnaire = {}
+    for link in links:
+        by_questionnaire.setdefault(link.question.questionnaire, []).append(link)
+    mentions = []
+    for questionnaire, qlinks in sorted(by_questionnaire.items(), key=lambda item: item[0].key, reverse=True):
+        keys = sorted({link.question.key for link in qlinks})
+        for cycle in ReportingCycle.objects.filter(questionnaire=questionnaire).order_by("-deadline", "-pk"):
+            analysis = analyse(cycle, keys=keys, group_by=None, texts=False)
+            if not analysis.total:
+                continue
+            for link in sorted(qlinks, key=lambda item: (item.question.position, item.option)):
+                figure = analysis.figures.get(link.question.key)
+                if figure is None:
+                    continue
+                option = next((o for o in figure.options if o.value == link.option), None)
+                count = option.count if option else figure.respondents
+                mentions.append(
+                    Mention(
+                        cycle=cycle,
+                        question=figure.question,
+                        option=link.option,
+                        option_label=option.label if option else "",
+                        count=count,
+                        respondents=figure.respondents,
+                        submissions=_chosen_by(cycle, link.question_id, link.option) if link.option else [],
+                    )
+                )
+    return mentions
+
+
+def status_answers(cycle, summary):
+    """For the status question of a plan part in ``summary`` (see :func:`status_summary`): the published
+    submissions by the status they reported, ``[(option label, [submission])]``."""
+    from .choices import QuestionRole
+
+    for figure in summary.figures.values():
+        question = figure.question
+        if question.role != QuestionRole.STATUS:
+            continue
+        return [
+            (option.label, _chosen_by(cycle, question.pk, option.value))
+            for option in figure.options
+            if option.count
+        ]
+    return []

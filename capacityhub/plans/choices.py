@@ -39,6 +39,7 @@ class QuestionType(models.TextChoices):
     BUCKET = "bucket", _("Count bucket")
     TEXT = "text", _("Short text")
     RICHTEXT = "richtext", _("Rich text")
+    DATE = "date", _("Date")
     GROUP = "group", _("Group of questions")
     LEGEND = "legend", _("Heading")
 

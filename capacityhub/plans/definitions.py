@@ -147,6 +147,8 @@ def bch_to_definition(raw, *, key, title, version=1, source="", description=None
             row["type"] = QuestionType.RICHTEXT
         elif bch_type == "int":
             row["type"] = QuestionType.NUMBER
+        elif bch_type == "date":
+            row["type"] = QuestionType.DATE
         elif bch_type == "sub-section":
             row["type"] = QuestionType.GROUP
         elif bch_type == "legend":
@@ -505,8 +507,22 @@ NATIONAL_REPORTS = [
         "key": "cpb-nr5",
         "title": {"en": "Fifth national report on the implementation of the Cartagena Protocol on Biosafety"},
         "previous": ("cpb-nr4", "mapping-cpbNationalReport5-4.json"),
+        # Questions 1 to 6 (country, stakeholders, contact, date, period, Party status), which the report
+        # analyzer's file leaves out: see the file's ``_source``.
+        "header": "cpbNationalReport5-header.json",
+        "respondent_question": "Q001",
     },
 ]
+
+
+def respondent_question(questionnaire):
+    """The key of the question that names the reporting country (filled in when a submission starts)."""
+    for spec in NATIONAL_REPORTS:
+        if spec["key"] == questionnaire.key:
+            return spec.get("respondent_question", "")
+    return ""
+
+
 NATIONAL_REPORT_SOURCE = (
     "BCH national-report questionnaire {name} (scbd/absch.cbd.int app/app-data/bch/report-analyzer), "
     "English texts"
@@ -524,8 +540,11 @@ def load_national_reports():
     totals = {}
     loaded = {}
     for spec in NATIONAL_REPORTS:
+        raw = read_json(spec["file"])
+        if spec.get("header"):
+            raw = read_json(spec["header"])["sections"] + raw
         data = bch_to_definition(
-            read_json(spec["file"]),
+            raw,
             key=spec["key"],
             title=spec["title"],
             source=NATIONAL_REPORT_SOURCE.format(name=spec["file"].split("-")[0]),

@@ -26,6 +26,7 @@ from capacityhub.reference.models import Country, Organization, Region
 
 from . import generator, planfiles
 from .choices import Respondents
+from .definitions import respondent_question
 from .engine import random_answers
 from .models import Crosswalk, Plan, Questionnaire, ReportingCycle, Submission
 
@@ -150,6 +151,15 @@ class DemoBuilder:
         definition = cycle.questionnaire.definition()
         iso2 = country.iso2 if country else ""
         answers, explanations = self.answers(definition, iso2, fill=fill)
+        key = respondent_question(cycle.questionnaire)
+        if key in definition and country is not None:  # the header of the fifth national report
+            answers[key] = country.localized_name(self.language(iso2))
+            if cycle.period_start and cycle.period_end and "Q004_start" in definition:
+                answers.update(
+                    Q004_start=cycle.period_start.isoformat(), Q004_end=cycle.period_end.isoformat()
+                )
+            if "Q003" in definition:
+                answers["Q003"] = (received or timezone.now()).date().isoformat()
         record = Submission(
             cycle=cycle,
             country=country,

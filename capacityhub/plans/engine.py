@@ -8,7 +8,8 @@ when its group is enabled and, if it has conditions, one of them holds on the *k
 disabled questions are dropped first, so skip logic is transitive).
 
 Answers are plain JSON: ``answers = {key: value}`` where a value is a string (single option, count bucket,
-short or rich text), a list of strings (multiple options, vocabulary terms) or an integer (whole number); and
+short or rich text, a date as ``YYYY-MM-DD``), a list of strings (multiple options, vocabulary terms) or an
+integer (whole number); and
 ``explanations = {key: {option value: text or number}}`` for options that ask for a free-text explanation or
 a number (``"input": "text" | "number"``).
 
@@ -20,6 +21,7 @@ The engine does four things, the same for the pages and the API:
 - :func:`missing_answers` lists the enabled mandatory questions still unanswered.
 """
 
+import datetime
 import random
 import re
 from dataclasses import dataclass, field
@@ -309,6 +311,12 @@ def _check_one(question, value, errors):
             errors.setdefault(key, []).append(_("This number is too large."))
             return None
         return number
+    if question.type == QuestionType.DATE:
+        try:
+            return datetime.date.fromisoformat(str(value).strip()[:10]).isoformat()
+        except ValueError:
+            errors.setdefault(key, []).append(_("Enter a date as YYYY-MM-DD."))
+            return None
     if question.is_text:
         if not isinstance(value, str):
             errors.setdefault(key, []).append(_("Enter a text."))
@@ -413,7 +421,19 @@ def check_values(definition, answers, explanations=None, *, keys=None):
             checked = _check_explanation(question, option, raw, errors)
             if checked is not None:
                 cleaned_explanations.setdefault(key, {})[str(value)] = checked
+    _check_periods(definition, cleaned, errors)
     return cleaned, cleaned_explanations, errors
+
+
+def _check_periods(definition, answers, errors):
+    """Two date questions ``<name>_start`` and ``<name>_end`` (a period, such as question 4 of the fifth
+    national report) must be in order."""
+    for key, value in answers.items():
+        if not key.endswith("_end") or definition.by_key[key].type != QuestionType.DATE:
+            continue
+        start = answers.get(key[: -len("_end")] + "_start")
+        if isinstance(start, str) and start > value:
+            errors.setdefault(key, []).append(_("The end of the period is before its start."))
 
 
 # -- forms -----------------------------------------------------------------------------------------------
@@ -533,7 +553,14 @@ def random_answers(definition, rng=None, *, fill=0.7, texts=SAMPLE_TEXTS, weight
                     explanations.setdefault(question.key, {})[option.value] = rng.choice(texts)
         elif question.type == QuestionType.NUMBER:
             answers[question.key] = rng.randint(0, 40)
+        elif question.type == QuestionType.DATE:
+            day = datetime.date(2018, 1, 1) + datetime.timedelta(days=rng.randint(0, 1500))
+            answers[question.key] = day.isoformat()
         elif question.is_text:
             answers[question.key] = rng.choice(texts)
+    for key in [k for k in answers if k.endswith("_end")]:  # periods in order
+        start_key = key[: -len("_end")] + "_start"
+        if isinstance(answers.get(start_key), str) and answers[start_key] > answers[key]:
+            answers[start_key], answers[key] = answers[key], answers[start_key]
     answers, explanations, _dropped = apply_skip_logic(definition, answers, explanations)
     return answers, explanations

@@ -92,6 +92,7 @@ class CycleForm(forms.ModelForm):
             "deadline",
             "previous",
             "decision",
+            "reminder_days",
         ]
         widgets = {
             "period_start": forms.DateInput(attrs={"type": "date"}),
@@ -108,19 +109,41 @@ class CycleForm(forms.ModelForm):
             self.fields["previous"].queryset = ReportingCycle.objects.exclude(pk=self.instance.pk)
 
 
+MAX_UPLOAD = 5 * 1024 * 1024
+UPLOAD_KINDS = [
+    ("", _("Recognize it from its content")),
+    ("plan", _("Plan file")),
+    ("crosswalk", _("Crosswalk file")),
+    ("questionnaire", _("Questionnaire definition")),
+]
+
+
 class PlanUploadForm(forms.Form):
+    """A plan file, a crosswalk file or a questionnaire definition (JSON), checked first (dry run)."""
+
     file = forms.FileField(
-        label=_("Plan file (JSON)"),
+        label=_("File (JSON)"),
+        required=False,
         help_text=_(
-            "A plan in the shape of the files the platform exports. A plan with the same key is updated."
+            "A plan, a crosswalk or a questionnaire in the shape of the files the platform exports. A plan "
+            "with the same key, or a questionnaire with the same key and version, is updated."
         ),
     )
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=UPLOAD_KINDS, required=False)
+    content = forms.CharField(required=False, widget=forms.HiddenInput, max_length=MAX_UPLOAD)
+    name = forms.CharField(required=False, widget=forms.HiddenInput, max_length=255)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
+        if upload and upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("content") and not self.errors:
+            raise forms.ValidationError(_("Choose a file."))
+        return cleaned
 
 
 class InitiativeLinkForm(forms.Form):

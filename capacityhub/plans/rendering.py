@@ -51,6 +51,7 @@ class BoundQuestion:
             QuestionType.NUMBER: "number",
             QuestionType.TEXT: "text",
             QuestionType.RICHTEXT: "richtext",
+            QuestionType.DATE: "date",
             QuestionType.GROUP: "group",
             QuestionType.LEGEND: "legend",
         }[self.question.type]

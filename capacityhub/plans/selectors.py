@@ -26,7 +26,7 @@ from .models import (
 def plans():
     return Plan.objects.annotate(
         area_count=Count("areas", distinct=True), element_count=Count("elements", distinct=True)
-    )
+    ).order_by(*Plan._meta.ordering)
 
 
 def plan_tree(plan):
@@ -161,16 +161,28 @@ def questionnaire_definition(questionnaire):
 
 
 def questionnaires():
-    return Questionnaire.objects.select_related("plan").annotate(
-        question_count=Count("questions", filter=~Q(questions__type__in=["group", "legend"]), distinct=True),
-        cycle_count=Count("cycles", distinct=True),
+    return (
+        Questionnaire.objects.select_related("plan")
+        .annotate(
+            question_count=Count(
+                "questions", filter=~Q(questions__type__in=["group", "legend"]), distinct=True
+            ),
+            cycle_count=Count("cycles", distinct=True),
+        )
+        .order_by(*Questionnaire._meta.ordering)
     )
 
 
 # -- cycles and submissions ------------------------------------------------------------------------------
 def cycles():
-    return ReportingCycle.objects.select_related("questionnaire", "questionnaire__plan").annotate(
-        published_count=Count("submissions", filter=Q(submissions__status=Status.PUBLISHED), distinct=True)
+    return (
+        ReportingCycle.objects.select_related("questionnaire", "questionnaire__plan")
+        .annotate(
+            published_count=Count(
+                "submissions", filter=Q(submissions__status=Status.PUBLISHED), distinct=True
+            )
+        )
+        .order_by(*ReportingCycle._meta.ordering)
     )
 
 

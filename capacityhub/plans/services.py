@@ -51,6 +51,11 @@ def submission_start(*, cycle, actor, country=None, organization=None, title=Non
         record = Submission(cycle=cycle, country=country)
     record.title = title or {}
     record.original_language = original_language
+    from .definitions import respondent_question
+
+    key = respondent_question(cycle.questionnaire) if country is not None else ""
+    if key and key in cycle.questionnaire.definition():
+        record.answers = {key: country.localized_name(original_language)}
     record = services.record_save(record=record, actor=actor, comment=_("Submission started."))
     return Submission.objects.get(pk=record.pk)
 
@@ -94,6 +99,85 @@ def plan_import(*, data, actor, source=""):
     """Import a plan file (see :mod:`capacityhub.plans.planfiles`); ``PlanFileError`` lists the problems."""
     _require_secretariat(actor)
     return planfiles.import_plan(data, source=source or _("uploaded file"))
+
+
+UPLOAD_PLAN, UPLOAD_CROSSWALK, UPLOAD_QUESTIONNAIRE = "plan", "crosswalk", "questionnaire"
+
+
+def upload_kind(data):
+    """What an uploaded JSON file is: a questionnaire definition (it has ``sections``), a crosswalk file (a
+    ``crosswalk`` without ``areas``) or a plan file."""
+    from .crosswalks import is_crosswalk_file
+
+    if isinstance(data, dict) and "sections" in data:
+        return UPLOAD_QUESTIONNAIRE
+    if is_crosswalk_file(data):
+        return UPLOAD_CROSSWALK
+    return UPLOAD_PLAN
+
+
+class _DryRun(Exception):
+    pass
+
+
+def upload_import(*, data, actor, kind=None, dry_run=False, source=""):
+    """Import an uploaded plan file, crosswalk file or questionnaire definition (the Secretariat only).
+
+    Returns ``(kind, object, [LoadResult])``; with ``dry_run`` everything is done and then rolled back, so
+    the results say what the import would do and nothing is written. Problems raise ``PlanFileError`` (for
+    every kind; each message says where), and then nothing is changed."""
+    from . import crosswalks, definitions
+
+    _require_secretariat(actor)
+    kind = kind or upload_kind(data)
+    outcome = {}
+
+    def run():
+        if kind == UPLOAD_CROSSWALK:
+            outcome["object"], outcome["results"] = crosswalks.import_crosswalk(data)
+        elif kind == UPLOAD_QUESTIONNAIRE:
+            outcome["object"], outcome["results"] = _questionnaire_import(data)
+        else:
+            outcome["object"], outcome["results"] = planfiles.import_plan(
+                data, source=source or _("uploaded file")
+            )
+
+    try:
+        with transaction.atomic():
+            run()
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except definitions.QuestionnaireFileError as error:
+        raise planfiles.PlanFileError(error.messages) from error
+    return kind, outcome["object"], outcome["results"]
+
+
+def _questionnaire_import(data):
+    from . import definitions
+    from .models import Plan, Questionnaire
+
+    if not isinstance(data, dict):
+        raise planfiles.PlanFileError([_("A questionnaire file is a JSON object with a list of sections.")])
+    plan = None
+    if data.get("plan"):
+        plan = Plan.objects.filter(key=data["plan"]).first()
+        if plan is None:
+            raise planfiles.PlanFileError([_("plan: no plan has the key {key}.").format(key=data["plan"])])
+    definitions.check_definition(data)
+    existing = Questionnaire.objects.filter(key=data["key"], version=data.get("version", 1)).first()
+    if existing is not None and existing.cycles.filter(submissions__isnull=False).exists():
+        if definitions.structure(definitions.export_definition(existing)) != definitions.structure(data):
+            raise planfiles.PlanFileError(
+                [
+                    _(
+                        "version: version {version} of {key} has submissions and its questions would change; "
+                        "give the file a new version."
+                    ).format(version=existing.version, key=existing.key)
+                ]
+            )
+    return definitions.load_definition(data, plan=plan)
 
 
 def status_questionnaire_generate(*, plan, actor):

@@ -17,3 +17,12 @@ def build_synthesis_report(report_id):
         return None
     report = build_report(report)
     return report.state
+
+
+@task()
+def send_cycle_reminders_task(base_url=""):
+    """The deadline reminders of the reporting cycles (see :mod:`capacityhub.plans.reminders`); run once a
+    day, from cron (``manage.py send_cycle_reminders``) or by enqueuing this task from a scheduler."""
+    from .reminders import send_cycle_reminders
+
+    return len(send_cycle_reminders(base_url=base_url))

@@ -47,6 +47,10 @@ urlpatterns = [
     ),
     path("plans/<slug:key>/", plans.PlanView.as_view(), name="plan"),
     path("plans/<slug:key>/export.json", plans.plan_export, name="plan_export"),
+    path("plans/<slug:key>/crosswalk/<slug:other>/", plans.CrosswalkView.as_view(), name="crosswalk"),
+    path(
+        "plans/<slug:key>/crosswalk/<slug:other>/export.json", plans.crosswalk_export, name="crosswalk_export"
+    ),
     path("plans/<slug:key>/questionnaire/", plans.PlanQuestionnaireView.as_view(), name="plan_questionnaire"),
     path("plans/<slug:key>/<str:number>/", plans.PlanUnitView.as_view(), name="plan_unit"),
     path(

@@ -81,10 +81,11 @@ class PlanSerializer(serializers.ModelSerializer):
     title = MultilingualField()
     short_title = MultilingualField()
     notes = MultilingualField()
-    supersedes = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    supersedes = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
     url = serializers.HyperlinkedIdentityField(view_name="plan-detail", lookup_field="key")
     web_url = serializers.SerializerMethodField()
     areas = AreaSerializer(many=True, read_only=True)
+    crosswalk = serializers.SerializerMethodField()
 
     class Meta:
         model = Plan
@@ -104,7 +105,22 @@ class PlanSerializer(serializers.ModelSerializer):
             "notes",
             "is_demo",
             "areas",
+            "crosswalk",
         ]
+
+    @extend_schema_field({"type": "array", "items": {"type": "object"}})  # a list of links
+    def get_crosswalk(self, plan):
+        """The crosswalk links of this plan with other versions, both directions (as
+        ``/api/plans/<key>/crosswalk/``)."""
+        from django.db.models import Q
+
+        from ..crosswalks import link_data
+        from ..models import Crosswalk
+
+        links = Crosswalk.objects.filter(
+            Q(source_area__plan=plan) | Q(target_area__plan=plan)
+        ).select_related("source_area__plan", "source_element", "target_area__plan", "target_element")
+        return [link_data(link) for link in links]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_web_url(self, plan):
@@ -114,15 +130,15 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class PlanBriefSerializer(PlanSerializer):
     class Meta(PlanSerializer.Meta):
-        fields = [name for name in PlanSerializer.Meta.fields if name != "areas"]
+        fields = [name for name in PlanSerializer.Meta.fields if name not in ("areas", "crosswalk")]
 
 
 class QuestionnaireSerializer(serializers.ModelSerializer):
     title = MultilingualField()
     description = MultilingualField()
-    plan = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    plan = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
     url = serializers.HyperlinkedIdentityField(view_name="questionnaire-detail")
-    definition = serializers.SerializerMethodField()
+    definition = serializers.SerializerMethodField(allow_null=True)  # only in the detail
 
     class Meta:
         model = Questionnaire
@@ -174,6 +190,7 @@ class CycleSerializer(serializers.ModelSerializer):
             "deadline",
             "previous",
             "decision",
+            "reminder_days",
             "is_demo",
             "published_count",
         ]

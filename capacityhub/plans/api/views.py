@@ -2,8 +2,9 @@
 
 - ``/api/plans/`` and ``/api/plans/<key>/``: plans with their tree (areas → elements → activities and
   indicators, linked initiatives); ``/api/plans/<key>/export/`` the plan file; ``POST /api/plans/import/``
-  (the
-  Secretariat) imports one;
+  (the Secretariat) imports a plan file or a crosswalk file (``?dry_run=1``: checked, nothing written);
+  ``/api/plans/<key>/crosswalk/?to=<key>`` the crosswalk links with other versions (both directions);
+  ``/api/plans/<key>/submissions/?part=<number>`` what the published submissions say about a part;
 - ``/api/questionnaires/`` and ``/api/questionnaires/<id>/``: versions with their definition (sections,
   questions, options, skip logic, mapping to the previous questionnaire);
 - ``/api/cycles/`` (written by the Secretariat) and ``/api/cycles/<id>/analysis/``: the analyzer's figures
@@ -13,7 +14,7 @@
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -25,9 +26,9 @@ from capacityhub.core.api.permissions import RecordPermission
 from capacityhub.core.api.views import RecordViewSet
 from capacityhub.core.registry import registry
 
-from .. import planfiles, selectors, services
-from ..analysis import analyse
-from ..models import Plan, PlanElement, Questionnaire
+from .. import crosswalks, planfiles, selectors, services
+from ..analysis import analyse, plan_part_mentions, status_answers, status_summary
+from ..models import Crosswalk, Plan, PlanArea, PlanElement, Questionnaire, ReportingCycle
 from . import serializers
 
 
@@ -72,16 +73,109 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=OpenApiTypes.OBJECT, responses=serializers.PlanBriefSerializer)
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_plan(self, request):
-        """Import a plan file (JSON body): a new plan, or the completion of the plan with the same key."""
+        """Import a plan file (JSON body): a new plan, or the completion of the plan with the same key; or a
+        crosswalk file (``{"key", "crosswalk"}`` without ``areas``). ``?dry_run=1`` checks it and says what
+        the import would do, writing nothing."""
+        dry_run = request.query_params.get("dry_run") in ("1", "true")
+        data = request.data
+        kind = services.upload_kind(data)
+        if kind == services.UPLOAD_QUESTIONNAIRE:
+            raise exceptions.ValidationError(
+                {"errors": ["Import questionnaires with /api/questionnaires/import/."]}
+            )
         try:
-            plan, results = services.plan_import(data=request.data, actor=request.user, source="API")
+            kind, plan, results = services.upload_import(
+                data=data, actor=request.user, kind=kind, dry_run=dry_run, source="API"
+            )
         except planfiles.PlanFileError as error:
             raise exceptions.ValidationError({"errors": error.messages}) from error
         except DjangoPermissionDenied as error:
             raise exceptions.PermissionDenied(str(error)) from error
-        data = serializers.PlanBriefSerializer(plan, context=self.get_serializer_context()).data
-        data["results"] = [str(result) for result in results]
+        data = (
+            {"key": plan.key}
+            if dry_run
+            else serializers.PlanBriefSerializer(plan, context=self.get_serializer_context()).data
+        )
+        data.update(kind=kind, dry_run=dry_run, results=[str(result) for result in results])
         return Response(data)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def crosswalk(self, request, key=None):
+        """The crosswalk links of this plan with other versions, in both directions (``?to=<key>``: with
+        one version only)."""
+        plan = self.get_object()
+        other_key = request.query_params.get("to")
+        if other_key:
+            other = get_object_or_404(Plan, key=other_key)
+            links = crosswalks.links_between(plan, other)
+        else:
+            links = list(
+                Crosswalk.objects.filter(
+                    Q(source_area__plan=plan) | Q(target_area__plan=plan)
+                ).select_related("source_area__plan", "source_element", "target_area__plan", "target_element")
+            )
+        return Response(
+            {
+                "plan": plan.key,
+                "related_plans": [p.key for p in crosswalks.related_plans(plan)],
+                "links": [crosswalks.link_data(link) for link in links],
+            }
+        )
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def submissions(self, request, key=None):
+        """What the published submissions say about a part of the plan (``?part=<area or element
+        number>``): the status reported in each status-of-implementation cycle, with the submissions, and the
+        national-report questions mapped to the part."""
+        plan = self.get_object()
+        number = request.query_params.get("part", "")
+        element = PlanElement.objects.filter(plan=plan, number=number).select_related("area").first()
+        area = element.area if element else PlanArea.objects.filter(plan=plan, number=number).first()
+        if area is None:
+            raise exceptions.ValidationError({"part": ["No area or element of this plan has this number."]})
+        cycles = []
+        for cycle in ReportingCycle.objects.filter(questionnaire__plan=plan).order_by("-deadline", "-pk"):
+            summary = status_summary(cycle, element=element, area=area)
+            if summary is None or not summary.total:
+                continue
+            cycles.append(
+                {
+                    "cycle": cycle.pk,
+                    "submissions": summary.total,
+                    "status": [
+                        {"status": label, "submissions": [_submission_ref(s) for s in submissions]}
+                        for label, submissions in status_answers(cycle, summary)
+                    ],
+                }
+            )
+        return Response(
+            {
+                "plan": plan.key,
+                "part": number,
+                "status_cycles": cycles,
+                "national_reports": [
+                    {
+                        "cycle": m.cycle.pk,
+                        "question": m.question.key,
+                        "option": m.option or None,
+                        "count": m.count,
+                        "answered": m.respondents,
+                        "submissions": [_submission_ref(s) for s in m.submissions],
+                    }
+                    for m in plan_part_mentions(area, element)
+                ],
+            }
+        )
+
+
+def _submission_ref(submission):
+    return {
+        "id": submission.pk,
+        "respondent": submission.respondent_name(),
+        "url": submission.get_absolute_url(),
+    }
 
 
 class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
@@ -95,6 +189,34 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
         context = super().get_serializer_context()
         context["with_definition"] = self.action == "retrieve"
         return context
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["post"], url_path="import", url_name="import")
+    def import_definition(self, request):
+        """Import a questionnaire definition (JSON body, the shape of a questionnaire's export), matched by
+        key and version (the Secretariat). ``?dry_run=1`` checks it, writing nothing."""
+        dry_run = request.query_params.get("dry_run") in ("1", "true")
+        try:
+            _kind, questionnaire, results = services.upload_import(
+                data=request.data,
+                actor=request.user,
+                kind=services.UPLOAD_QUESTIONNAIRE,
+                dry_run=dry_run,
+                source="API",
+            )
+        except planfiles.PlanFileError as error:
+            raise exceptions.ValidationError({"errors": error.messages}) from error
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error)) from error
+        return Response(
+            {
+                "id": None if dry_run else questionnaire.pk,
+                "key": questionnaire.key,
+                "version": questionnaire.version,
+                "dry_run": dry_run,
+                "results": [str(result) for result in results],
+            }
+        )
 
 
 class CycleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -2,13 +2,21 @@
 reports."""
 
 from .plans import RESERVED_KEYS, Crosswalk, Plan, PlanActivity, PlanArea, PlanElement, PlanIndicator
-from .questionnaires import Question, Questionnaire, Section
-from .submissions import AnswerValue, OrganizationSubmission, ReportingCycle, Submission, SynthesisReport
+from .questionnaires import Question, Questionnaire, QuestionPlanLink, Section
+from .submissions import (
+    AnswerValue,
+    CycleReminder,
+    OrganizationSubmission,
+    ReportingCycle,
+    Submission,
+    SynthesisReport,
+)
 
 __all__ = [
     "RESERVED_KEYS",
     "AnswerValue",
     "Crosswalk",
+    "CycleReminder",
     "OrganizationSubmission",
     "Plan",
     "PlanActivity",
@@ -16,6 +24,7 @@ __all__ = [
     "PlanElement",
     "PlanIndicator",
     "Question",
+    "QuestionPlanLink",
     "Questionnaire",
     "ReportingCycle",
     "Section",

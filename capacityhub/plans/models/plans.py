@@ -12,7 +12,7 @@ from capacityhub.core.multilingual import MultilingualField, resolve
 from ..choices import CrosswalkRelation, ElementKind, IndicatorValueType
 
 #: Path segments under /plans/ that are pages, not plans: a plan's key may not be one of them.
-RESERVED_KEYS = {"submissions", "cycles", "questionnaires", "import", "reports", "add", "api"}
+RESERVED_KEYS = {"submissions", "cycles", "questionnaires", "import", "reports", "add", "api", "crosswalk"}
 
 
 class Plan(TimeStampedModel):

@@ -193,3 +193,47 @@ class Question(models.Model):
 
     def __str__(self):
         return "{} {}".format(self.number or self.key, (resolve(self.title)[0] or "")[:80])
+
+
+class QuestionPlanLink(models.Model):
+    """A question (or one option of it) of a questionnaire that speaks about an area or element of a plan,
+    e.g. question 119 of the fifth national report (“in which of the following areas were these activities
+    undertaken”), whose options are the 2006 plan's key areas. Stored as data
+    (``plans/data/questionnaires/plan-links-*.json``); the area and element pages quote the answers."""
+
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="plan_links"
+    )
+    option = models.CharField(
+        _("option"),
+        max_length=255,
+        blank=True,
+        help_text=_("The option that names the plan's part; empty when the whole question is about it."),
+    )
+    plan_area = models.ForeignKey(
+        "plans.PlanArea", verbose_name=_("plan area"), on_delete=models.CASCADE, related_name="question_links"
+    )
+    plan_element = models.ForeignKey(
+        "plans.PlanElement",
+        verbose_name=_("plan element"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="question_links",
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("question about a plan part")
+        verbose_name_plural = _("questions about plan parts")
+        ordering = ["plan_area", "question__questionnaire", "question__position", "option"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "option", "plan_area", "plan_element"],
+                name="plans_questionplanlink_unique",
+                violation_error_message=_("This question is linked to this part of the plan already."),
+            )
+        ]
+
+    def __str__(self):
+        return "{} {} → {}".format(self.question, self.option, self.plan_element or self.plan_area)

@@ -22,6 +22,20 @@ def _fingerprint(answers, explanations):
     return json.dumps([answers, explanations], sort_keys=True, default=str)
 
 
+def parse_reminder_days(text):
+    """``"30, 7"`` → ``[30, 7]``; None when the text is not a list of whole numbers of days (0 to 365)."""
+    days = []
+    for part in str(text).replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or int(part) > 365:
+            return None
+        days.append(int(part))
+    return days
+
+
+REMINDER_DAYS_ERROR = _("Enter whole numbers of days (0 to 365) separated by commas, e.g. 30, 7.")
 INCOMPLETE = _("{count} mandatory questions are not answered yet ({questions}). Answer them, then try again.")
 
 
@@ -56,6 +70,15 @@ class ReportingCycle(TimeStampedModel):
     )
     decision = models.CharField(
         _("requested by decision"), max_length=60, blank=True, help_text=_("For example BS-VI/3.")
+    )
+    reminder_days = models.CharField(
+        _("reminders (days before the deadline)"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Comma-separated numbers of days before the deadline on which those who have not submitted are "
+            "reminded, e.g. 30, 7. Empty: the default of the platform (setting PLANS_REMINDER_DAYS)."
+        ),
     )
     is_demo = models.BooleanField(_("demo cycle"), default=False)
 
@@ -100,6 +123,15 @@ class ReportingCycle(TimeStampedModel):
     def clean(self):
         if self.pk and self.previous_id == self.pk:
             raise ValidationError({"previous": _("A cycle cannot be its own previous cycle.")})
+        if self.reminder_days and parse_reminder_days(self.reminder_days) is None:
+            raise ValidationError({"reminder_days": REMINDER_DAYS_ERROR})
+
+    def reminder_schedule(self):
+        """The numbers of days before the deadline on which reminders go out, largest first."""
+        days = parse_reminder_days(self.reminder_days) if self.reminder_days else None
+        if days is None:
+            days = list(getattr(settings, "PLANS_REMINDER_DAYS", (14, 3)))
+        return sorted(set(days), reverse=True)
 
     def accepts(self, kind):
         return self.respondents == Respondents.ALL or (
@@ -113,12 +145,16 @@ class Submission(Record):
     A national submission is drafted by the country's authorized users and focal points and published by a
     focal point. An organization's submission is drafted by a publisher of that organization, who submits it;
     the Secretariat publishes it. Both go through the permission gate as national records: an organization's
-    submission has no country, so only its author edits it and only the Secretariat publishes it.
+    submission has no country, so its organization's publishers edit and submit it (the gate's second
+    scope, ``co_member_scope``) and only the Secretariat publishes it.
     Submissions are received when published (national) or submitted (organizations); after the cycle's
     deadline they are flagged late. Submit and publish need every enabled mandatory question answered."""
 
     scope_kind = Scope.COUNTRY
     scope_field = "country"
+    #: Every publisher of the organization may edit (and submit) an organization's submission; only the
+    #: Secretariat publishes it (see ``core.permissions``).
+    co_member_scope = ("organization", Scope.ORGANIZATION)
     title_field = "title"
 
     cycle = models.ForeignKey(
@@ -271,6 +307,7 @@ class OrganizationSubmission(Submission):
 
     scope_kind = Scope.ORGANIZATION
     scope_field = "organization"
+    co_member_scope = None
 
     class Meta:
         proxy = True
@@ -352,3 +389,59 @@ class SynthesisReport(models.Model):
     @property
     def finished(self):
         return self.state in (ReportState.DONE, ReportState.FAILED)
+
+
+class CycleReminder(models.Model):
+    """A deadline reminder sent for a cycle to a country or an organization that had not submitted, so that
+    the same reminder is never sent twice (one row per respondent and number of days before the deadline)."""
+
+    cycle = models.ForeignKey(
+        ReportingCycle, verbose_name=_("reporting cycle"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    country = models.ForeignKey(
+        "reference.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "reference.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before the deadline"))
+    recipients = models.TextField(_("recipients"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__isnull=False, organization__isnull=True)
+                | Q(country__isnull=True, organization__isnull=False),
+                name="plans_cyclereminder_one_respondent",
+                violation_error_message=_("A reminder goes to a country or to an organization."),
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "country", "days_before"],
+                condition=Q(country__isnull=False),
+                name="plans_cyclereminder_unique_country",
+                violation_error_message=_("This reminder was sent to this country already."),
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "organization", "days_before"],
+                condition=Q(organization__isnull=False),
+                name="plans_cyclereminder_unique_organization",
+                violation_error_message=_("This reminder was sent to this organization already."),
+            ),
+        ]
+
+    def __str__(self):
+        return "{} — {} ({})".format(self.cycle, self.country or self.organization, self.days_before)

@@ -21,9 +21,21 @@ def nr5():
 
 def test_the_national_reports_are_loaded_with_their_types(nr5):
     nr4 = Questionnaire.objects.get(key="cpb-nr4")
-    assert len(nr5.questions) == 237 and len(nr4.definition().questions) == 220
+    # 237 from the analyzer's file, and the header of the form (questions 1 to 6 and the contact person).
+    assert len(nr5.questions) == 246 and len(nr4.definition().questions) == 220
     types = {q.type for q in nr5}
-    assert types == {"single", "multiple", "terms", "number", "bucket", "text", "richtext", "group", "legend"}
+    assert types == {
+        "single",
+        "multiple",
+        "terms",
+        "number",
+        "bucket",
+        "text",
+        "richtext",
+        "group",
+        "legend",
+        "date",
+    }
     assert nr5["Q012"].type == "bucket"  # 1 to 4 / 5 to 9 / 10 or more
     assert nr5["Q119"].type == "terms" and nr5["Q119"].vocabulary_code == "thematic-areas"
     assert nr5["Q119"].option("BB3CA716-E122-4445-9FAD-9F6B440363BD").term == "institutional-capacity"
@@ -144,7 +156,8 @@ def test_a_definition_file_round_trips(tmp_path):
     nr5 = Questionnaire.objects.get(key="cpb-nr5")
     data = export_definition(nr5)
     data.update(key="cpb-nr5-copy", plan="")
-    data["sections"][0]["questions"][0]["title"]["fr"] = "Votre pays a-t-il pris les mesures nationales ?"
+    assert data["sections"][0]["key"] == "General" and data["sections"][1]["key"] == "Article2"
+    data["sections"][1]["questions"][0]["title"]["fr"] = "Votre pays a-t-il pris les mesures nationales ?"
     path = tmp_path / "nr5.json"
     path.write_text(json.dumps(data))
     call_command("import_questionnaire", str(path), verbosity=0)
@@ -153,7 +166,7 @@ def test_a_definition_file_round_trips(tmp_path):
         (q.key, q.type, q.enabled_when) for q in nr5.definition()
     ]
     assert copy["Q007"].title["fr"].startswith("Votre pays")
-    data["sections"][0]["questions"][0]["enabled_when"] = [{"question": "Q999", "op": "any_of", "values": []}]
+    data["sections"][1]["questions"][0]["enabled_when"] = [{"question": "Q999", "op": "any_of", "values": []}]
     path.write_text(json.dumps(data))
     with pytest.raises(Exception, match="unknown question Q999"):
         call_command("import_questionnaire", str(path), verbosity=0)

@@ -144,7 +144,14 @@ def test_import_page_and_commands(client, roles, tmp_path):
     response = client.post(url, {"file": upload})
     assert response.status_code == 400 and "not valid JSON" in response.content.decode()
     upload = SimpleUploadedFile("plan.json", json.dumps(COMPLETE).encode(), content_type="application/json")
+    # First a check (dry run): what the import would do, nothing written; then the confirmation imports.
     response = client.post(url, {"file": upload})
+    assert response.status_code == 200 and not Plan.objects.filter(key="test-plan").exists()
+    confirm = response.context["confirm"]
+    assert "plan areas: 1 created" in response.content.decode()
+    response = client.post(
+        url, {"content": confirm.initial["content"], "name": "plan.json", "kind": "plan", "confirm": "1"}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("plans:plan", args=["test-plan"])
     export = client.get(reverse("plans:plan_export", args=["test-plan"]))
     assert json.loads(export.content)["key"] == "test-plan"
@@ -232,9 +239,9 @@ def test_api(client, roles):
     assert client.post("/api/plans/import/", COMPLETE, content_type="application/json").status_code == 200
     questionnaire = Questionnaire.objects.get(key="cpb-nr5")
     data = client.get("/api/questionnaires/{}/".format(questionnaire.pk)).json()
-    section = data["definition"]["sections"][3]
+    section = data["definition"]["sections"][4]
     assert section["key"] == "Articles7-10"
-    q026 = next(q for q in data["definition"]["sections"][3]["questions"] if q["key"] == "Q027")
+    q026 = next(q for q in section["questions"] if q["key"] == "Q027")
     assert q026["enabled_when"] == [{"question": "Q026", "op": "any_of", "values": ["true"]}]
     cycle = {"title": {"en": "API cycle"}, "questionnaire": questionnaire.pk, "deadline": "2031-01-31"}
     response = client.post("/api/cycles/", cycle, content_type="application/json")
@@ -251,9 +258,9 @@ def test_api(client, roles):
 def test_questionnaire_and_cycle_pages(client, roles):
     nr5 = Questionnaire.objects.get(key="cpb-nr5")
     html = client.get(reverse("plans:questionnaire", args=[nr5.pk])).content.decode()
-    assert "221 questions" in html and "Applies if the answer to question 26 is “Yes”." in html
+    assert "229 questions" in html and "Applies if the answer to question 26 is “Yes”." in html
     exported = client.get(reverse("plans:questionnaire_export", args=[nr5.pk])).json()
-    assert exported["key"] == "cpb-nr5" and exported["sections"][0]["key"] == "Article2"
+    assert exported["key"] == "cpb-nr5" and exported["sections"][0]["key"] == "General"
     assert client.get(reverse("plans:questionnaire_list")).status_code == 200
     add = reverse("plans:cycle_add")
     client.force_login(roles.focal_a)

@@ -1,5 +1,6 @@
 """Plan pages: the list of plans, a plan's tree, each area's or element's page, import and export."""
 
+import io
 import json
 
 from django.contrib import messages
@@ -13,8 +14,8 @@ from django.views.generic import TemplateView, View
 from capacityhub.core import permissions
 from capacityhub.core.choices import Status
 
-from .. import planfiles, selectors, services
-from ..analysis import status_summary
+from .. import crosswalks, planfiles, selectors, services
+from ..analysis import plan_part_mentions, status_answers, status_summary
 from ..forms import InitiativeLinkForm, PlanUploadForm
 from ..models import Crosswalk, Plan, PlanArea, PlanElement, ReportingCycle
 
@@ -75,8 +76,48 @@ class PlanView(TemplateView):
                 "source_area__plan", "source_element", "target_area", "target_element"
             ),
             is_secretariat=secretariat,
+            related_plans=crosswalks.related_plans(plan),
         )
         return context
+
+
+class CrosswalkView(TemplateView):
+    """The crosswalk between two versions of the plan: each area and element of the first with its
+    counterparts in the second (in both directions of the links)."""
+
+    template_name = "plans/crosswalk.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = get_object_or_404(Plan, key=self.kwargs["key"])
+        other = get_object_or_404(Plan, key=self.kwargs["other"])
+        if other.pk == plan.pk:
+            raise Http404
+        tree = selectors.plan_tree(plan)
+        rows = crosswalks.crosswalk_table(plan, other, tree)
+        context.update(
+            plan=plan,
+            other=other,
+            rows=rows,
+            linked=sum(1 for row in rows if row.links),
+            other_plans=[p for p in crosswalks.related_plans(plan) if p.pk != other.pk],
+            nav_section="plans",
+            is_secretariat=is_secretariat(self.request.user),
+        )
+        return context
+
+
+def crosswalk_export(request, key, other):
+    plan = get_object_or_404(Plan, key=key)
+    other = get_object_or_404(Plan, key=other)
+    response = HttpResponse(
+        json.dumps(crosswalks.export_crosswalk(plan, other), ensure_ascii=False, indent=1),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = 'attachment; filename="crosswalk-{}-{}.json"'.format(
+        plan.key, other.key
+    )
+    return response
 
 
 def plan_export(request, key):
@@ -137,6 +178,7 @@ class PlanUnitView(TemplateView):
         for cycle in cycles[:2]:
             summary = status_summary(cycle, element=element, area=area)
             if summary is not None and summary.total:
+                summary.by_status = status_answers(cycle, summary)
                 summaries.append(summary)
         link_form = None
         if user.is_authenticated:
@@ -155,6 +197,7 @@ class PlanUnitView(TemplateView):
             ),
             suggested=suggested.select_related("activity_status", "publisher")[:10],
             summaries=summaries,
+            mentions=plan_part_mentions(area, element),
             crosswalk_out=Crosswalk.objects.filter(source_area=area, source_element=element).select_related(
                 "target_area__plan", "target_element"
             ),
@@ -191,7 +234,8 @@ class PlanUnitLinkView(LoginRequiredMixin, PlanUnitView):
 
 
 class PlanImportView(SecretariatMixin, TemplateView):
-    """Upload a plan file: a new plan, or the completion of an existing one (matched by key)."""
+    """Upload a plan file, a crosswalk file or a questionnaire definition: first checked (a dry run that
+    writes nothing and shows what the import would do, or every problem with its place), then imported."""
 
     template_name = "plans/plan_import.html"
 
@@ -205,20 +249,40 @@ class PlanImportView(SecretariatMixin, TemplateView):
         form = PlanUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        upload = form.cleaned_data["file"]
+        name = upload.name if upload else form.cleaned_data["name"]
+        confirmed = request.POST.get("confirm") == "1" and not upload
         try:
-            data = planfiles.read_plan_file(form.cleaned_data["file"])
-            plan, results = services.plan_import(
-                data=data, actor=request.user, source=form.cleaned_data["file"].name
+            data = planfiles.read_plan_file(upload or io.StringIO(form.cleaned_data["content"]))
+            kind, obj, results = services.upload_import(
+                data=data,
+                actor=request.user,
+                kind=form.cleaned_data["kind"] or None,
+                dry_run=not confirmed,
+                source=name,
             )
         except planfiles.PlanFileError as error:
             return self.render_to_response(
                 self.get_context_data(form=form, file_errors=error.messages), status=400
             )
+        if not confirmed:
+            confirm = PlanUploadForm(
+                initial={
+                    "content": json.dumps(data, ensure_ascii=False),
+                    "name": name,
+                    "kind": kind,
+                }
+            )
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, preview=results, preview_kind=kind, preview_object=str(obj), confirm=confirm
+                )
+            )
         for result in results:
             if result.changed:
                 messages.info(request, str(result))
-        messages.success(request, _("The plan was imported."))
-        return HttpResponseRedirect(plan.get_absolute_url())
+        messages.success(request, _("The file was imported."))
+        return HttpResponseRedirect(obj.get_absolute_url())  # the plan, or the questionnaire
 
 
 class PlanQuestionnaireView(SecretariatMixin, View):
