@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include(router.urls)),
     path("", include("capacityhub.meetings.api.urls")),
     path("", include("capacityhub.conferences.api.urls")),
+    path("", include("capacityhub.notifications.api.urls")),
 ]

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from capacityhub.accounts.choices import Role
 from capacityhub.core.choices import Scope
 from capacityhub.core.models import Record
 from capacityhub.core.multilingual import MultilingualField, resolve
@@ -27,6 +28,9 @@ class Conference(Record):
 
     scope_kind = Scope.ORGANIZATION
     scope_field = "organizer"
+    #: Besides the Secretariat, only holders of this role create conferences — through the pages, the API
+    #: and imports alike (``core.permissions.can(user, ADD, model=Conference)``).
+    add_role = Role.MODERATOR
 
     title = MultilingualField(_("title"), max_length=300)
     introduction = MultilingualField(_("introduction"), blank=True, textarea=True, help_text=_("Markdown."))

@@ -1,17 +1,18 @@
-"""The conference as a record type: the descriptor of its list (search, facets, sorts), history page,
-search entry and API. Attached to the model rather than registered, like meetings (see
-``capacityhub.meetings.record_types``); its detail, edit and workflow pages are the conference's own."""
+"""The conference as a record type, registered in ``core.registry``: the descriptor of its list (search,
+facets, sorts), history page, exports, feed, search entry, dashboard rows and API. Its detail, edit and
+workflow pages are the conference's own (``conferences.views``), at the URL names every record type has
+(``conference``, ``conference_add``, ``conference_edit``, ``conference_transition``…)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from capacityhub.core.registry import Facet, RecordType
-from capacityhub.meetings.record_types import LANGUAGE, WORKFLOW, attach
+from capacityhub.core.registry import Facet, RecordType, registry
+from capacityhub.meetings.record_types import LANGUAGE, WORKFLOW
 from capacityhub.reference.selectors import organization_labels
 
 from . import filtersets, forms
 from .models import Conference
 
-CONFERENCE = attach(
+CONFERENCE = registry.register(
     RecordType(
         key="conference",
         model=Conference,

@@ -41,6 +41,30 @@ def topics_with_counts(conference, user):
     return topics
 
 
+def topics_with_counts_many(conferences, user):
+    """``{conference id: topics}`` as :func:`topics_with_counts` gives them, for several conferences in two
+    queries (API lists)."""
+    conferences = {c.pk: c for c in conferences}
+    if not conferences:
+        return {}
+    seen = Q()
+    for conference in conferences.values():
+        seen |= Q(topic__conference=conference) & permissions.posts_filter(user, conference)
+    counts = dict(
+        Post.objects.filter(topic__conference__in=list(conferences))
+        .filter(seen)
+        .values_list("topic_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result = {pk: [] for pk in conferences}
+    for topic in Topic.objects.filter(conference__in=list(conferences)).order_by("conference", "number"):
+        topic.conference = conferences[topic.conference_id]
+        topic.post_count = counts.get(topic.pk, 0)
+        result[topic.conference_id].append(topic)
+    return result
+
+
 def visible_posts(topic, user):
     conference = topic.conference
     return (
@@ -150,3 +174,73 @@ def participation_statistics(conference):
             for code, n in languages.most_common()
         ],
     }
+
+
+def moderation_queues(user, limit=10):
+    """What waits for ``user`` as a moderator, across the conferences they moderate (all of them for the
+    Secretariat): ``[{"conference", "participants", "posts", "flagged", "total"}]``, only conferences
+    with something waiting, in a fixed number of queries whatever their number. ``participants``,
+    ``posts`` and ``flagged`` hold at most ``limit`` rows each; the ``*_count`` keys give the totals."""
+    if not (user and user.is_authenticated):
+        return []
+    conferences = Conference.objects.all()
+    if not permissions.is_secretariat(user):
+        ids = permissions.moderated_ids(user)
+        if not ids:
+            return []
+        conferences = conferences.filter(pk__in=ids)
+    scope = conferences.values("pk")
+    open_flags = Flag.objects.filter(resolved_at__isnull=True, post__topic__conference__in=scope)
+    rows = {}
+
+    def row(conference_id):
+        return rows.setdefault(
+            conference_id,
+            {"participants": [], "posts": [], "flagged": [], "participants_count": 0, "posts_count": 0},
+        )
+
+    for participant in (
+        Participant.objects.filter(conference__in=scope, status=ParticipantStatus.PENDING)
+        .select_related("user", "country")
+        .order_by("created_at", "pk")
+    ):
+        entry = row(participant.conference_id)
+        entry["participants_count"] += 1
+        if len(entry["participants"]) < limit:
+            entry["participants"].append(participant)
+    for post in (
+        Post.objects.filter(topic__conference__in=scope, status=PostStatus.PENDING)
+        .select_related("author", "topic")
+        .order_by("created_at", "pk")
+    ):
+        entry = row(post.topic.conference_id)
+        entry["posts_count"] += 1
+        if len(entry["posts"]) < limit:
+            entry["posts"].append(post)
+    flagged = (
+        Post.objects.filter(pk__in=open_flags.values("post_id"))
+        .select_related("author", "topic")
+        .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+        .order_by("-open_flags", "created_at")
+    )
+    for post in flagged:
+        entry = row(post.topic.conference_id)
+        if len(entry["flagged"]) < limit:
+            entry["flagged"].append(post)
+        entry["flagged_count"] = entry.get("flagged_count", 0) + 1
+    if not rows:
+        return []
+    by_id = {c.pk: c for c in Conference.objects.filter(pk__in=rows).select_related("organizer")}
+    result = []
+    for conference_id, entry in rows.items():
+        conference = by_id[conference_id]
+        for post in entry["posts"] + entry["flagged"]:
+            post.topic.conference = conference
+        entry.setdefault("flagged_count", 0)
+        entry.update(
+            conference=conference,
+            total=entry["participants_count"] + entry["posts_count"] + entry["flagged_count"],
+        )
+        result.append(entry)
+    result.sort(key=lambda e: (-e["total"], e["conference"].start_date))
+    return result

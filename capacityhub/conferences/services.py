@@ -196,6 +196,98 @@ def document_add(*, document: BackgroundDocument, actor, checked=None):
     return document
 
 
+def _removal(conference, actor, action, subject, comment, **detail):
+    """What every removal leaves behind: a version of the conference saying what was removed (its
+    history page) and an entry of the moderation log holding the removed texts."""
+    conference = Conference._base_manager.select_for_update().get(pk=conference.pk)
+    _record_event(conference, actor, VersionAction.EDITED, comment)
+    log(conference, actor, action, subject=subject, **detail)
+
+
+def _delete_file_after_commit(field_file):
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def objective_remove(*, objective: Objective, actor):
+    """Remove an objective (moderators); the conference's history and log keep its text."""
+    conference = objective.conference
+    _require_moderator(actor, conference)
+    text = dict(objective.text or {})
+    objective.delete()
+    _removal(
+        conference,
+        actor,
+        EventAction.OBJECTIVE_REMOVED,
+        str(objective),
+        str(_("Objective removed: {}")).format(objective),
+        number=objective.number,
+        text=text,
+    )
+
+
+TOPIC_HAS_POSTS = _(
+    "This topic has posts: it cannot be removed, or the discussion would be lost. Close it instead."
+)
+
+
+@transaction.atomic
+def topic_remove(*, topic: Topic, actor):
+    """Remove a topic without posts, with its background documents (moderators); the conference's history
+    and log keep its title, description and dates."""
+    conference = topic.conference
+    _require_moderator(actor, conference)
+    if Post.objects.filter(topic=topic).exists():
+        raise ValidationError(TOPIC_HAS_POSTS, code="has_posts")
+    documents = list(topic.documents.all())
+    detail = {
+        "number": topic.number,
+        "title": dict(topic.title or {}),
+        "description": dict(topic.description or {}),
+        "start_date": topic.start_date.isoformat() if topic.start_date else None,
+        "end_date": topic.end_date.isoformat() if topic.end_date else None,
+        "documents": [str(d) for d in documents],
+    }
+    subject = str(topic)
+    for document in documents:
+        _delete_file_after_commit(document.file)
+    topic.delete()
+    _removal(
+        conference,
+        actor,
+        EventAction.TOPIC_REMOVED,
+        subject,
+        str(_("Topic removed: {}")).format(subject),
+        **detail,
+    )
+
+
+@transaction.atomic
+def document_remove(*, document: BackgroundDocument, actor):
+    """Remove a background document and its file (moderators); the history and log keep its title."""
+    conference = document.conference
+    _require_moderator(actor, conference)
+    subject = str(document)
+    detail = {
+        "title": dict(document.title or {}),
+        "file": document.filename,
+        "url": document.url,
+        "sha256": document.sha256,
+    }
+    _delete_file_after_commit(document.file)
+    document.delete()
+    _removal(
+        conference,
+        actor,
+        EventAction.DOCUMENT_REMOVED,
+        subject,
+        str(_("Background document removed: {}")).format(subject),
+        **detail,
+    )
+
+
 # -- participants -------------------------------------------------------------------------------------------
 @transaction.atomic
 def participant_register(*, participant: Participant, actor):

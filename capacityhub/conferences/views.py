@@ -143,6 +143,7 @@ class ConferenceEditView(LoginRequiredMixin, TemplateView):
                 form.add_error(
                     None, _("Somebody else saved this conference while you were editing it. Reload it.")
                 )
+                return self.render_to_response(self.get_context_data(form=form), status=409)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -180,6 +181,32 @@ class ConferenceActionView(LoginRequiredMixin, ConferenceMixin, View):
         except ValidationError as error:
             _messages_from(request, error)
         return self.back()
+
+
+class ConferenceTransitionView(generic.RecordTransitionView):
+    """Submit, publish, return (with a comment) or archive a conference: the workflow of every record, at
+    ``conference_transition``. Publishing goes through ``conference_publish``, which the conference's
+    moderators may do as well as its organization's publishers. POST only."""
+
+    def get_object(self, action=None):
+        return get_object_or_404(
+            permissions.visible(Conference.objects.all(), self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def post(self, request, *args, **kwargs):
+        if kwargs["action"] != "publish":
+            return super().post(request, *args, **kwargs)
+        conference = self.get_object()
+        try:
+            services.conference_publish(conference=conference, actor=request.user)
+        except ValidationError as error:
+            _messages_from(request, error)
+        else:
+            messages.success(request, _("The conference is published."))
+        return self.back_to(conference)
+
+    def back_to(self, conference):
+        return HttpResponseRedirect(conference.get_absolute_url())
 
 
 class ObjectiveEditView(LoginRequiredMixin, ConferenceMixin, TemplateView):
@@ -703,3 +730,53 @@ def conference_calendar(request):
     with translation.override(request_language(request)):
         events = list(conference_events(request, list_params(request)))
         return ics_response(events, _("CapacityHub online conferences"))
+
+
+class RemoveView(LoginRequiredMixin, ConferenceMixin, TemplateView):
+    """Remove an objective, a topic (without posts) or a background document: GET asks for confirmation,
+    POST removes (moderators only, through the services, which keep what was removed in the conference's
+    history and moderation log)."""
+
+    moderator_only = True
+    template_name = "conferences/confirm_remove.html"
+    kind = None  # "objective", "topic" or "document"
+
+    def get_target(self):
+        conference = self.conference
+        if self.kind == "objective":
+            target = get_object_or_404(Objective, conference=conference, pk=self.kwargs["objective"])
+        elif self.kind == "topic":
+            target = get_object_or_404(Topic, conference=conference, number=self.kwargs["number"])
+        else:
+            target = get_object_or_404(BackgroundDocument, conference=conference, pk=self.kwargs["document"])
+        target.conference = conference
+        return target
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(target=self.get_target()))
+
+    def post(self, request, *args, **kwargs):
+        target = self.get_target()
+        remove = {
+            "objective": lambda: services.objective_remove(objective=target, actor=request.user),
+            "topic": lambda: services.topic_remove(topic=target, actor=request.user),
+            "document": lambda: services.document_remove(document=target, actor=request.user),
+        }[self.kind]
+        try:
+            remove()
+        except ValidationError as error:
+            context = self.get_context_data(target=target, errors=error.messages)
+            return self.render_to_response(context, status=400)
+        messages.success(request, _("Removed: {}. The conference's history keeps it.").format(target))
+        anchor = {"objective": "#objectives", "topic": "#topics", "document": "#documents"}[self.kind]
+        return self.back(self.conference.get_absolute_url() + anchor)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        labels = {
+            "objective": _("Remove this objective?"),
+            "topic": _("Remove this topic?"),
+            "document": _("Remove this background document?"),
+        }
+        context.update(heading=labels[self.kind], kind=self.kind)
+        return context

@@ -43,11 +43,23 @@ class HomeView(TemplateView):
         return context
 
 
-HOME_COUNTS = ("initiative", "need", "opportunity", "resource", "expert", "organization")
+HOME_COUNTS = (
+    "initiative",
+    "need",
+    "opportunity",
+    "resource",
+    "expert",
+    "organization",
+    "meeting",
+    "decision",
+    "conference",
+)
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
-    """What waits for the user: records to review, their drafts, experts about to leave the roster."""
+    """What waits for the user: records to review, their drafts, experts about to leave the roster, the
+    moderation queue of the conferences they moderate, and (through ``coordination/_my_quality.html``)
+    their records to update."""
 
     template_name = "core/dashboard.html"
 
@@ -75,7 +87,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             .select_related("country")
             .order_by("nominated_at")
         )
+        from capacityhub.conferences.selectors import moderation_queues
+
         context.update(
+            moderation=moderation_queues(user),
             to_review=to_review,
             drafts=drafts,
             expiring_experts=expiring,

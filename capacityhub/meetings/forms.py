@@ -2,6 +2,7 @@
 paragraphs), links and Liaison Group members."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -49,13 +50,26 @@ class OptionalPositionMixin:
         return self.cleaned_data.get("position") or 0
 
 
+class ParentConstraintsMixin:
+    """In an inline formset, also check the model's constraints that involve the parent (a paragraph
+    number unique in its decision): Django leaves the parent out of them, and the database would refuse
+    the row with an error page instead of a message next to the field."""
+
+    def validate_unique(self):
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 class AgendaItemForm(OptionalPositionMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["number", "title", "position"]
 
 
-class ParagraphForm(OptionalPositionMixin, forms.ModelForm):
+class ParagraphForm(ParentConstraintsMixin, OptionalPositionMixin, forms.ModelForm):
     class Meta:
         model = DecisionParagraph
         fields = ["number", "text", "position"]

@@ -1,29 +1,18 @@
-"""Meetings and decisions as record types: descriptors for the generic list, detail, edit, history and
-workflow views, the API and the iCal feeds.
-
-They are *attached* to their models (``Model.record_type``) rather than registered in
-``core.registry.registry``: the uniform record-type tests build records with
-``core.testing.factories.make_record``, which only knows the registry's own types. To register them,
-give ``make_record`` a per-type factory hook, then replace :func:`attach` by ``registry.register`` and
-append their ``Case`` to ``core/testing/cases.py`` (both are organization records published by the
-Secretariat or the organizer)."""
+"""Meetings and decisions as record types, registered in ``core.registry``: descriptors for the generic
+list, detail, edit, history and workflow views, the API, exports, feeds, search, the dashboard and the iCal
+feeds. Both are organization records (a meeting belongs to its organizer, a decision to the Secretariat
+that publishes it); their test factories are in :mod:`capacityhub.meetings.testing`."""
 
 from django.utils.translation import gettext_lazy as _
 
 from capacityhub.core.choices import Status
 from capacityhub.core.filtersets import content_language_labels
-from capacityhub.core.registry import Facet, RecordType
+from capacityhub.core.registry import Facet, RecordType, registry
 from capacityhub.reference.selectors import choice_labels, country_labels, organization_labels
 
 from . import filtersets, forms
 from .choices import MeetingKind
 from .models import Decision, Meeting
-
-
-def attach(record_type):
-    """Make ``record_type`` the descriptor of its model, as ``registry.register`` does."""
-    record_type.model.record_type = record_type
-    return record_type
 
 
 def meeting_labels(values):
@@ -34,7 +23,7 @@ def meeting_labels(values):
 WORKFLOW = Facet("workflow", _("Workflow status"), "status", choice_labels(Status.choices))
 LANGUAGE = Facet("language", _("Language"), "original_language", content_language_labels)
 
-MEETING = attach(
+MEETING = registry.register(
     RecordType(
         key="meeting",
         model=Meeting,
@@ -75,7 +64,7 @@ MEETING = attach(
     )
 )
 
-DECISION = attach(
+DECISION = registry.register(
     RecordType(
         key="decision",
         model=Decision,

@@ -109,6 +109,38 @@ def document_generate(*, meeting, symbol, title, kind, files, actor, document=No
     return document
 
 
+DOCUMENT_CONSIDERED = _(
+    "Decisions consider this document ({decisions}): it cannot be removed while they link it."
+)
+
+
+@transaction.atomic
+def document_remove(*, document, actor):
+    """Remove a meeting document and its files (those who may edit the meeting). Refused while decisions
+    consider it. The meeting's next version records the removal; its earlier versions keep the document."""
+    meeting = document.meeting
+    _check(actor, meeting)
+    symbols = list(document.decisions.values_list("symbol", flat=True))
+    if symbols:
+        raise ValidationError(DOCUMENT_CONSIDERED.format(decisions=", ".join(symbols)), code="considered")
+    label = str(document)
+    files = [(f.file.storage, f.file.name) for f in document.files.all() if f.file]
+    document.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    record_touch(record=meeting, actor=actor, comment=str(_("Document removed: {}")).format(label))
+
+
+@transaction.atomic
+def agenda_item_remove(*, item, actor):
+    """Remove an agenda item (its documents stay, no longer tied to an item); recorded in the meeting's
+    history like any change of its agenda."""
+    meeting = item.meeting
+    _check(actor, meeting)
+    label = str(item)
+    item.delete()
+    record_touch(record=meeting, actor=actor, comment=str(_("Agenda item removed: {}")).format(label))
+
+
 @transaction.atomic
 def recommendation_save(*, recommendation, actor):
     _check(actor, recommendation.meeting)

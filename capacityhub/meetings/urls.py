@@ -12,6 +12,16 @@ urlpatterns = [
     path("meetings/<int:pk>/documents/add/", views.DocumentEditView.as_view(), name="document_add"),
     path("meetings/documents/<int:document>/edit/", views.DocumentEditView.as_view(), name="document_edit"),
     path(
+        "meetings/documents/<int:pk>/remove/",
+        views.RemoveView.as_view(kind="document"),
+        name="document_remove",
+    ),
+    path(
+        "meetings/agenda/<int:pk>/remove/",
+        views.RemoveView.as_view(kind="agenda_item"),
+        name="agenda_item_remove",
+    ),
+    path(
         "meetings/documents/<int:document>/files/",
         views.DocumentFileAddView.as_view(),
         name="document_file_add",

@@ -14,7 +14,16 @@ from capacityhub.core.multilingual import current_language
 
 from . import permissions, selectors, services
 from .forms import DocumentFileForm, DocumentForm, LiaisonGroupMemberForm, LinkForm, RecommendationForm
-from .models import Decision, DocumentFile, LiaisonGroupMember, Link, Meeting, MeetingDocument, Recommendation
+from .models import (
+    AgendaItem,
+    Decision,
+    DocumentFile,
+    LiaisonGroupMember,
+    Link,
+    Meeting,
+    MeetingDocument,
+    Recommendation,
+)
 
 
 class ListView(generic.RecordListView):
@@ -290,4 +299,39 @@ class LiaisonMemberEditView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["member"] = self.member if self.member.pk else None
+        return context
+
+
+class RemoveView(LoginRequiredMixin, TemplateView):
+    """Remove a meeting document or an agenda item: GET asks for confirmation, POST removes (those who may
+    edit the meeting, through the services, which record the removal in the meeting's history)."""
+
+    template_name = "meetings/confirm_remove.html"
+    kind = None  # "document" or "agenda_item"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        model = MeetingDocument if self.kind == "document" else AgendaItem
+        self.target = get_object_or_404(model, pk=kwargs["pk"])
+        self.meeting = _meeting_for_change(request, self.target.meeting_id)
+        self.target.meeting = self.meeting
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            if self.kind == "document":
+                services.document_remove(document=self.target, actor=request.user)
+            else:
+                services.agenda_item_remove(item=self.target, actor=request.user)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(errors=error.messages), status=400)
+        messages.success(request, _("Removed: {}. The meeting's history keeps it.").format(self.target))
+        anchor = "#documents" if self.kind == "document" else "#agenda"
+        return HttpResponseRedirect(self.meeting.get_absolute_url() + anchor)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        heading = _("Remove this document?") if self.kind == "document" else _("Remove this agenda item?")
+        context.update(meeting=self.meeting, target=self.target, heading=heading, kind=self.kind)
         return context

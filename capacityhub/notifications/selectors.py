@@ -39,14 +39,8 @@ AREA_LOOKUPS = {
 
 
 def list_types():
-    """Every list one may save a search on: ``{key: RecordType}``."""
-    from capacityhub.conferences.record_types import CONFERENCE
-    from capacityhub.meetings.record_types import DECISION, MEETING
-
-    types = {rt.key: rt for rt in registry}
-    for rt in (MEETING, DECISION, CONFERENCE):
-        types.setdefault(rt.key, rt)
-    return types
+    """Every list one may save a search on: ``{key: RecordType}`` (every registered record type)."""
+    return {rt.key: rt for rt in registry}
 
 
 @dataclass

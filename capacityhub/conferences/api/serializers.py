@@ -1,15 +1,20 @@
 """API serializers of online conferences: the conference with its objectives and topics; posts (for those
 allowed to read them: a hidden post shows its reason, not its text)."""
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from capacityhub.core.api.fields import ContentLanguageField, MultilingualField, absolute
-from capacityhub.core.multilingual import current_language
+from capacityhub.core.api.serializers import RECORD_FIELDS, EditConflictError, RecordSerializer
+from capacityhub.core.services import EditConflict
 
-from .. import permissions
+from .. import permissions, services
 from ..choices import PostStatus
 from ..models import Conference, Objective, Post, Topic
 
@@ -50,28 +55,44 @@ class TopicSerializer(serializers.ModelSerializer):
         return absolute(self.context.get("request"), topic.get_absolute_url())
 
 
-class ConferenceSerializer(serializers.ModelSerializer):
-    title = MultilingualField(read_only=True)
-    introduction = MultilingualField(read_only=True)
-    display = serializers.SerializerMethodField()
+class ConferenceListSerializer(serializers.ListSerializer):
+    """A page of conferences: their topics and post counts are read for the whole page at once."""
+
+    def to_representation(self, data):
+        from ..selectors import topics_with_counts_many
+
+        conferences = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        self.context["conference_topics"] = topics_with_counts_many(
+            conferences, getattr(request, "user", None)
+        )
+        return super().to_representation(conferences)
+
+
+class ConferenceSerializer(RecordSerializer):
+    """A conference (a record: texts, window, settings, workflow), with its objectives and topics
+    (read-only here: they are edited on the conference's pages). Writes go through ``conference_save``: only
+    the Secretariat and conference moderators create conferences, and the creator becomes a moderator."""
+
     phase = serializers.SerializerMethodField()
-    web_url = serializers.SerializerMethodField()
     posts_url = serializers.SerializerMethodField()
     objectives = ObjectiveSerializer(many=True, read_only=True)
     topics = serializers.SerializerMethodField()
-    organizer = serializers.PrimaryKeyRelatedField(read_only=True)
-    feeds_meeting = serializers.PrimaryKeyRelatedField(read_only=True)
-    outcome_url = serializers.SerializerMethodField()
+    outcome_url = serializers.SerializerMethodField(allow_null=True)  # null until the outcome is compiled
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=8),
+        required=False,
+        help_text="Codes of the languages participants may write in (en, es, fr, ar, ru, zh).",
+    )
+
+    select_related = ("organizer", "feeds_meeting", "outcome")
+    prefetch_related = ("objectives",)
 
     class Meta:
         model = Conference
         fields = [
-            "id",
-            "display",
-            "web_url",
-            "status",
+            *RECORD_FIELDS,
             "phase",
-            "original_language",
             "title",
             "introduction",
             "start_date",
@@ -80,23 +101,48 @@ class ConferenceSerializer(serializers.ModelSerializer):
             "organizer",
             "feeds_meeting",
             "registration_open",
+            "premoderated_posts",
             "posts_public",
             "objectives",
             "topics",
             "posts_url",
             "outcome_url",
-            "updated_at",
         ]
+        list_serializer_class = ConferenceListSerializer
 
-    def get_display(self, conference) -> str:
-        return conference.display_title(self.context.get("lang") or current_language())
+    def validate_languages(self, codes):
+        known = dict(settings.CONTENT_LANGUAGES)
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown language code: {code}. Use one of: {codes}.").format(
+                    code=", ".join(unknown), codes=", ".join(known)
+                )
+            )
+        return list(dict.fromkeys(codes))
+
+    def save_record(self, record, validated_data):
+        request = self.context["request"]
+        adding = record._state.adding
+        base_revision = validated_data.pop("base_revision", None)
+        body_revision = validated_data.pop("revision", None)
+        for attr, value in validated_data.items():
+            setattr(record, attr, value)
+        try:
+            return services.conference_save(
+                conference=record,
+                actor=request.user,
+                base_revision=None if adding else (base_revision or body_revision),
+            )
+        except EditConflict as conflict:
+            raise EditConflictError(conflict) from conflict
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(self.model_errors(error)) from error
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error) or None) from error
 
     def get_phase(self, conference) -> str:
         return str(conference.phase())
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, conference):
-        return absolute(self.context.get("request"), conference.get_absolute_url())
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_posts_url(self, conference):
@@ -114,7 +160,11 @@ class ConferenceSerializer(serializers.ModelSerializer):
         from ..selectors import topics_with_counts
 
         request = self.context.get("request")
-        topics = topics_with_counts(conference, getattr(request, "user", None))
+        page = self.context.get("conference_topics")
+        if page is not None and conference.pk in page:
+            topics = page[conference.pk]
+        else:
+            topics = topics_with_counts(conference, getattr(request, "user", None))
         return TopicSerializer(topics, many=True, context=self.context).data
 
 
@@ -185,3 +235,25 @@ class PostCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     parent = serializers.IntegerField(required=False, allow_null=True, default=None)
     quoted = serializers.IntegerField(required=False, allow_null=True, default=None)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="Files (multipart/form-data, one `attachments` part per file): up to three PDF, office "
+        "documents or images, checked by their content as on the pages.",
+    )
+
+    def validate_attachments(self, uploads):
+        """The same checks as the pages' form: how many, which kinds (by content), how large."""
+        from django import forms
+
+        from ..forms import PostForm
+
+        form = PostForm()
+        form.cleaned_data = {"attachments": uploads}
+        try:
+            form.clean_attachments()
+        except (forms.ValidationError, DjangoValidationError) as error:
+            raise serializers.ValidationError(error.messages) from error
+        self.checked_files = form.checked_files
+        return uploads

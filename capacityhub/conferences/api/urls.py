@@ -1,9 +1,5 @@
-"""``/api/conferences/``: include under ``api/`` (``path("api/", include(...))``)."""
+"""``/api/conferences/`` (with ``posts/``) is routed with every record type, from the registry
+(``core.api.routers.register_record_types``): nothing more to route here. Kept so that an ``include`` of
+this module stays valid."""
 
-from rest_framework.routers import SimpleRouter
-
-from .views import ConferenceViewSet
-
-router = SimpleRouter()
-router.register("conferences", ConferenceViewSet, basename="conference")
-urlpatterns = router.urls
+urlpatterns = []

@@ -5,23 +5,30 @@
 - ``GET /api/conferences/<id>/posts/`` (``?topic=<number>``): the posts the user may read.
 - ``POST /api/conferences/<id>/posts/`` ``{"topic", "body", "language", "subject"?, "parent"?, "quoted"?}``:
   post as an approved participant or a moderator, under the same rules as the pages (window, closed
-  topics and threads, pre-moderation, rate limit); attachments are added on the pages.
+  topics and threads, pre-moderation, rate limit). Sent as ``multipart/form-data``, a post may carry up to
+  three ``attachments``, checked by their content as on the pages (``core.uploads``).
+- ``POST /api/conferences/``, ``PUT``/``PATCH /api/conferences/<id>/`` and the workflow actions
+  (``submit``, ``publish``, ``return``, ``archive``), as for every record: creating is for the Secretariat
+  and conference moderators; publishing for the conference's moderators and its organizer's publishers.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from capacityhub.core.api.filters import RecordFilterBackend, RecordPagination
-from capacityhub.core.api.views import LanguageMixin
+from capacityhub.core import permissions as gate
+from capacityhub.core.api.views import RecordViewSet
 
 from .. import permissions, services
-from ..filtersets import ConferenceFilterSet
 from ..models import Conference, Post, Topic
+from ..record_types import CONFERENCE
 from . import serializers
 
 
@@ -35,31 +42,53 @@ class ReadOrSignedIn(drf_permissions.BasePermission):
         )
 
 
-class ConferenceViewSet(
-    LanguageMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ConferenceViewSet(RecordViewSet):
     """Online conferences, with their objectives and topics; their posts under ``posts/``."""
 
+    record_type = CONFERENCE
     serializer_class = serializers.ConferenceSerializer
     permission_classes = [ReadOrSignedIn]
-    pagination_class = RecordPagination
-    filter_backends = [RecordFilterBackend]
-    filterset_class = ConferenceFilterSet
-    queryset = Conference.objects.all()
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Conference.objects.none()
-        return (
-            permissions.visible(Conference.objects.all(), self.request.user)
-            .select_related("organizer", "feeds_meeting", "outcome")
-            .prefetch_related("objectives")
-            .order_by("-start_date", "-pk")
-        )
+        queryset = permissions.visible(Conference.objects.all(), self.request.user)
+        if self.brief:
+            return queryset.select_related(*CONFERENCE.list_select_related)
+        full = serializers.ConferenceSerializer
+        return queryset.select_related(*full.select_related).prefetch_related(*full.prefetch_related)
 
-    @extend_schema(responses=serializers.PostSerializer(many=True), request=serializers.PostCreateSerializer)
-    @action(detail=True, methods=["get", "post"], serializer_class=serializers.PostSerializer)
+    def transition(self, request, action_name):
+        """Publishing goes through ``conference_publish`` (moderators may publish too); the rest as for
+        every record."""
+        if action_name != gate.PUBLISH:
+            return super().transition(request, action_name)
+        conference = self.get_object(check_permissions=False)
+        if conference.status not in gate.TRANSITIONS[gate.PUBLISH][0]:
+            return super().transition(request, action_name)  # the generic 409 answer
+        try:
+            conference = services.conference_publish(conference=conference, actor=request.user)
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error) or None) from error
+        return self.record_response(conference)
+
+    @extend_schema(
+        responses=serializers.PostSerializer(many=True),
+        request={
+            "application/json": serializers.PostCreateSerializer,
+            "multipart/form-data": serializers.PostCreateSerializer,
+        },
+        parameters=[
+            OpenApiParameter("topic", OpenApiTypes.INT, description="Only the posts of this topic (number).")
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=serializers.PostSerializer,
+        parser_classes=[JSONParser, MultiPartParser],
+        filter_backends=[],
+    )
     def posts(self, request, pk=None):
         conference = self.get_object()
         user = request.user
@@ -81,7 +110,10 @@ class ConferenceViewSet(
         return self.get_paginated_response(data)
 
     def create_post(self, request, conference):
-        payload = serializers.PostCreateSerializer(data=request.data)
+        data = request.data
+        if hasattr(data, "getlist"):  # multipart: one part per file
+            data = {**data.dict(), "attachments": data.getlist("attachments")}
+        payload = serializers.PostCreateSerializer(data=data)
         payload.is_valid(raise_exception=True)
         values = payload.validated_data
         topic = get_object_or_404(Topic, conference=conference, number=values["topic"])
@@ -98,6 +130,7 @@ class ConferenceViewSet(
                 subject=values["subject"],
                 parent=parent,
                 quoted=quoted,
+                files=getattr(payload, "checked_files", ()),
             )
         except DjangoValidationError as error:
             code = getattr(error, "code", None)

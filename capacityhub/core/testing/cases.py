@@ -2,10 +2,13 @@
 
 Adding a record type means adding a case here; ``test_every_record_type_has_a_case`` fails until then."""
 
+import itertools
 from dataclasses import dataclass
 
 from capacityhub.core.choices import Scope
 from capacityhub.core.testing.factories import term
+
+_symbols = itertools.count(1)
 
 
 def _ml(name, text):
@@ -115,9 +118,57 @@ class Case:
 
             cycle = make_cycle().pk
             return {**base, **_ml("title", title), "cycle": cycle, "country": ka, "organization": ""}
+        if self.key == "meeting":
+            return {
+                **base,
+                **_ml("title", title),
+                **_ml("summary", ""),
+                **_ml("report", ""),
+                "kind": "coordination",
+                "series_number": "",
+                "start_date": "2025-03-09",
+                "end_date": "2025-03-11",
+                "venue": "",
+                "city": "San José",
+                "country": ka,
+                "organizer": org,
+                "participant_count": "",
+                "website": "",
+                **_formset("agenda", [{"number": "1", "title_en": "Opening", "position": ""}]),
+            }
+        if self.key == "decision":
+            return {
+                **base,
+                **_ml("title", title),
+                **_ml("summary", ""),
+                "symbol": "BS-F/{}".format(next(_symbols)),
+                "publisher": org,
+                "meeting": "",
+                "adopted_on": "2025-06-01",
+                "official_url": "",
+                **_formset(
+                    "paragraphs"
+                ),  # the factory's paragraph 1 is kept; clashing numbers are tested apart
+            }
+        if self.key == "conference":
+            return {
+                **base,
+                **_ml("title", title),
+                **_ml("introduction", ""),
+                "start_date": "2025-01-19",
+                "end_date": "2025-02-06",
+                "languages": ["en", "es"],
+                "organizer": org,
+                "feeds_meeting": "",
+                "registration_open": "on",
+                "premoderated_posts": "2",
+                "posts_public": "on",
+            }
         raise ValueError(self.key)
 
     def title_of(self, record):
+        if self.key == "decision":  # its list shows the symbol apart from the title
+            return record.text("title")
         return record.display_title()
 
     def members(self, roles):
@@ -126,6 +177,8 @@ class Case:
             return roles.author_a, roles.focal_a, roles.author_b
         if self.key == "organization":  # a new organization is reviewed by the Secretariat
             return roles.registered, roles.admin, roles.publisher_y
+        if self.key == "conference":  # conferences are created by users holding the moderator role
+            return conference_moderator(roles), roles.publisher_x, roles.publisher_y
         return roles.registered, roles.publisher_x, roles.publisher_y
 
     def scope_kwargs(self, roles):
@@ -134,6 +187,16 @@ class Case:
         if self.key == "organization":
             return {}
         return {"organization": roles.org_x}
+
+
+def conference_moderator(roles):
+    """A user with the “conference moderator” role (created once per test, kept on ``roles``)."""
+    if getattr(roles, "conference_moderator", None) is None:
+        from capacityhub.accounts.choices import Role
+        from capacityhub.core.testing.factories import UserFactory, grant
+
+        roles.conference_moderator = grant(UserFactory(username="conference_moderator"), Role.MODERATOR)
+    return roles.conference_moderator
 
 
 CASES = {
@@ -146,4 +209,7 @@ CASES = {
     "organization": Case("organization", Scope.ORGANIZATION),
     "contact": Case("contact", Scope.ORGANIZATION),
     "submission": Case("submission", Scope.COUNTRY),
+    "meeting": Case("meeting", Scope.ORGANIZATION),
+    "decision": Case("decision", Scope.ORGANIZATION),
+    "conference": Case("conference", Scope.ORGANIZATION),
 }

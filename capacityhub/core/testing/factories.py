@@ -1,6 +1,15 @@
 """Factories for tests: users with roles, and records of every type in a given scope and state.
 
-Records are created through the services, as the platform does, so they have versions and a search entry."""
+Records are created through the services, as the platform does, so they have versions and a search entry.
+
+A record type whose records are not built here declares a factory in its app's ``testing`` module::
+
+    @record_factory("meeting")
+    def make_meeting(*, title, country, organization, actor, **extra):
+        ...  # build the record and save it as a draft through the app's services; return it
+
+``make_record`` finds it (it imports every app's ``testing`` module once) and then moves the draft to the
+requested workflow state, as for every other type."""
 
 import datetime
 import itertools
@@ -14,6 +23,28 @@ from capacityhub.core.choices import Status
 from capacityhub.reference.models import Country, Organization, Term
 
 _counter = itertools.count(1)
+
+#: Per-type factories declared by apps (``@record_factory(key)`` in ``<app>/testing.py``).
+RECORD_FACTORIES = {}
+
+
+def record_factory(key):
+    """Declare the factory of record type ``key``: ``fn(*, title, country, organization, actor, **extra)``
+    returns a saved draft (built through its app's services)."""
+
+    def decorator(function):
+        RECORD_FACTORIES[key] = function
+        return function
+
+    return decorator
+
+
+def _declared_factory(key):
+    if key not in RECORD_FACTORIES:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("testing")
+    return RECORD_FACTORIES.get(key)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -86,14 +117,20 @@ def make_record(
     country = country or Country.objects.get(iso2="KE")
     org = organization or Organization.objects.filter(status=Status.PUBLISHED).first()
     related = None
+    factory_of_type = _declared_factory(key)
+    if factory_of_type is not None:
+        record = factory_of_type(title=title, country=country, organization=org, actor=actor, **extra)
+        return _move_to(record, status)
     if key == "initiative":
         record = m.Initiative(
             title={"en": title},
             publisher=org,
             activity_status=term("activity-status", "implementation"),
-            planned_start=datetime.date(2024, 1, 1),
-            planned_end=datetime.date(2026, 12, 31),
-            **extra,
+            **{
+                "planned_start": datetime.date(2024, 1, 1),
+                "planned_end": datetime.date(2026, 12, 31),
+                **extra,
+            },
         )
 
         def related(r):
@@ -143,6 +180,11 @@ def make_record(
         raise ValueError(key)
     record.status = Status.DRAFT
     record = services.record_save(record=record, actor=actor, save_related=related)
+    return _move_to(record, status)
+
+
+def _move_to(record, status):
+    """Move a draft to ``status`` through the workflow (as the system)."""
     if status == Status.SUBMITTED:
         services.record_transition(record=record, action="submit", actor=None)
     elif status == Status.PUBLISHED:

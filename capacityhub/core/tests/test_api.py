@@ -108,6 +108,37 @@ def payload(key, roles, title):
         from capacityhub.plans.testing import make_cycle
 
         return {**body, "title": {"en": title}, "cycle": make_cycle().pk, "country": "KE"}
+    if key == "meeting":
+        return {
+            **body,
+            "title": {"en": title},
+            "kind": "coordination",
+            "start_date": "2025-03-09",
+            "end_date": "2025-03-11",
+            "city": "San José",
+            "country": "KE",
+            "organizer": org,
+        }
+    if key == "decision":
+        from capacityhub.meetings.models import Decision
+
+        symbol = "BS-API/{}".format(Decision.objects.count() + 1)
+        return {
+            **body,
+            "symbol": symbol,
+            "title": {"en": title},
+            "publisher": org,
+            "adopted_on": "2025-06-01",
+        }
+    if key == "conference":
+        return {
+            **body,
+            "title": {"en": title},
+            "start_date": "2025-01-19",
+            "end_date": "2025-02-06",
+            "languages": ["en", "es"],
+            "organizer": org,
+        }
     raise ValueError(key)
 
 
@@ -232,8 +263,8 @@ def test_detail_shape(roles, key):
     assert data["url"].endswith(api_path(rt, record.pk))
     assert data["web_url"].endswith(record.get_absolute_url())
     assert data["status"] == "published"
-    if key != "countryprofile":
-        assert data["display"] == "Shape of a record"
+    if key != "countryprofile":  # a decision's display title starts with its symbol
+        assert data["display"] == record.display_title()
     assert data[title_field(key)] == {"en": "Shape of a record"}
 
 
@@ -263,6 +294,9 @@ FILTER_QUERIES = {
     "organization": [{"country": "KE"}],
     "contact": [{"country": "KE"}],
     "submission": [{"country": "KE"}, {"region": "cbd-grulac"}, {"late": "false"}],
+    "meeting": [{"kind": "coordination"}, {"kind": "workshop"}, {"country": "KE"}, {"year": "2025"}],
+    "decision": [{"year": "2025"}, {"year": "2009"}],
+    "conference": [{"phase": "open"}, {"phase": "archived"}, {"phase": "upcoming"}],
 }
 
 
@@ -335,8 +369,8 @@ def test_brief_form(roles, key):
         assert row["status"] == "published" and row["url"].endswith(api_path(rt, record.pk))
     detail = client_for().get(api_path(rt, record.pk), {"brief": "1"}).json()
     assert set(detail) == {"id", "url", "display", "status"}
-    if key != "countryprofile":
-        assert detail["display"] == "Brief title"
+    if key != "countryprofile":  # a decision's display title starts with its symbol
+        assert detail["display"] == record.display_title()
 
 
 @pytest.mark.django_db

@@ -113,6 +113,18 @@ class ParagraphSerializer(serializers.ModelSerializer):
         fields = ["number", "text"]
 
 
+class DecisionListSerializer(serializers.ListSerializer):
+    """A page of decisions: their links are read for the whole page at once."""
+
+    def to_representation(self, data):
+        from ..selectors import links_from_many
+
+        decisions = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        self.context["decision_links"] = links_from_many(decisions, getattr(request, "user", None))
+        return super().to_representation(decisions)
+
+
 class DecisionSerializer(RecordSerializer):
     paragraphs = ParagraphSerializer(many=True, read_only=True)
     links = serializers.SerializerMethodField()
@@ -137,6 +149,7 @@ class DecisionSerializer(RecordSerializer):
             "paragraphs",
             "links",
         ]
+        list_serializer_class = DecisionListSerializer
 
     @extend_schema_field(
         {
@@ -159,6 +172,8 @@ class DecisionSerializer(RecordSerializer):
 
         request = self.context.get("request")
         user = getattr(request, "user", None)
+        page = self.context.get("decision_links")
+        links = page.get(decision.pk, []) if page is not None else links_from(decision, user)
         return [
             {
                 "relation": link.relation,
@@ -169,5 +184,5 @@ class DecisionSerializer(RecordSerializer):
                 else None,
                 "id": link.target_id,
             }
-            for link in links_from(decision, user)
+            for link in links
         ]

@@ -1,10 +1,5 @@
-"""``/api/meetings/`` and ``/api/decisions/``: include under ``api/`` (``path("api/", include(...))``)."""
+"""``/api/meetings/`` and ``/api/decisions/`` are routed with every record type, from the registry
+(``core.api.routers.register_record_types``): nothing more to route here. Kept so that an ``include`` of
+this module stays valid."""
 
-from rest_framework.routers import SimpleRouter
-
-from .views import DecisionViewSet, MeetingViewSet
-
-router = SimpleRouter()
-router.register("meetings", MeetingViewSet, basename="meeting")
-router.register("decisions", DecisionViewSet, basename="decision")
-urlpatterns = router.urls
+urlpatterns = []

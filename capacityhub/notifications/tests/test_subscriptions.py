@@ -272,3 +272,23 @@ def test_manage_subscriptions_page(client, roles):
     )
     # The follow button is on conference pages.
     assert "Follow: e-mail me what is new" in client.get(conference.get_absolute_url()).content.decode()
+
+
+def test_the_daily_digest_runs_in_the_task_worker(roles, settings):
+    """With the database backend of ``make run``: the cron job only enqueues; the worker sends, once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    from django_tasks_db.models import DBTaskResult
+
+    _backdate(services.follow_create(target=country("KE"), actor=roles.registered))
+    make_record("need", country=roles.country_a, title="Need for the worker")
+    out = StringIO()
+    call_command("send_digests", "--enqueue", stdout=out)
+    assert "Enqueued task" in out.getvalue() and mail.outbox == []  # nothing sent by the cron job
+    assert DBTaskResult.objects.filter(task_path__endswith="send_digests_task").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    assert len(mail.outbox) == 1 and "Need for the worker" in mail.outbox[0].body
+    result = DBTaskResult.objects.get(task_path__endswith="send_digests_task")
+    assert result.status == "SUCCESSFUL" and result.return_value == {"users": 1, "items": 1}
+    call_command("send_digests", "--enqueue", stdout=StringIO())
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    assert len(mail.outbox) == 1  # the next day's run sends nothing twice
