@@ -11,8 +11,10 @@ two or three participating organizations out of a pool of 400, recipient countri
 sectors, a policy marker, budgets, transactions, a document link; one in five has a contact.
 
 Each import runs in its own process on a throwaway SQLite database (migrated and loaded with the reference
-data once, then copied), so that its peak memory (max RSS) is its own. Versions and search entries are
-written as by any import. Figures are printed, not asserted. Not part of the test suite.
+data once, then copied), so that its peak memory (max RSS) is its own. With ``--database-url
+postgres://postgres@127.0.0.1:5432/NAME`` the imports run on PostgreSQL instead (NAME created afresh from
+NAME_template for each size). Versions and search entries are written as by any import. Figures are
+printed, not asserted. Not part of the test suite.
 """
 
 import argparse
@@ -253,15 +255,53 @@ STEPS = {"bare": step_bare, "import": step_import, "setup": step_setup}
 
 
 def run_step(step, db=None, path=None):
+    """Run ``step`` in its own process; ``db`` is a SQLite file or a ``postgres://`` URL."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.base", DEBUG="0", LOG_LEVEL="ERROR")
     if db:
-        env["DATABASE_URL"] = "sqlite:///{}".format(db)
+        db = str(db)
+        env["DATABASE_URL"] = db if "://" in db else "sqlite:///{}".format(db)
     args = [sys.executable, __file__, "--step", step] + ([str(path)] if path else [])
     out = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
     if out.returncode:
         sys.stderr.write(out.stdout + out.stderr)
         raise SystemExit("step {} failed".format(step))
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+class Postgres:
+    """A PostgreSQL server given by ``--database-url postgres://user@host:port/NAME``: the reference data is
+    loaded once into ``NAME_template``, and each import runs on ``NAME`` created afresh from it."""
+
+    def __init__(self, url):
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(url)
+        self.name = parts.path.lstrip("/")
+        self.template = "{}_template".format(self.name)
+        self.url = url
+        self.template_url = urlunsplit(parts._replace(path="/" + self.template))
+        self.admin_url = urlunsplit(parts._replace(path="/postgres"))
+
+    def _admin(self, *statements):
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+
+    def setup(self):
+        self._admin(
+            'DROP DATABASE IF EXISTS "{}" WITH (FORCE)'.format(self.template),
+            'CREATE DATABASE "{}"'.format(self.template),
+        )
+        run_step("setup", db=self.template_url)
+
+    def fresh(self):
+        self._admin(
+            'DROP DATABASE IF EXISTS "{}" WITH (FORCE)'.format(self.name),
+            'CREATE DATABASE "{}" TEMPLATE "{}"'.format(self.name, self.template),
+        )
+        return self.url
 
 
 def report(rows):
@@ -369,6 +409,11 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 50000])
     parser.add_argument("--dir", help="Working directory (default: a temporary one, removed at the end).")
     parser.add_argument("--keep", action="store_true", help="Keep the working directory.")
+    parser.add_argument(
+        "--database-url",
+        help="Import into PostgreSQL (postgres://user@host:port/NAME; NAME and NAME_template are dropped "
+        "and created) instead of throwaway SQLite files.",
+    )
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("path", nargs="?", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -380,7 +425,12 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     try:
         template = work / "template.sqlite3"
-        if not template.exists():
+        postgres = Postgres(options.database_url) if options.database_url else None
+        if postgres is not None:
+            started = time.perf_counter()
+            postgres.setup()
+            print("PostgreSQL template migrated and loaded in {:.1f} s".format(time.perf_counter() - started))
+        elif not template.exists():
             started = time.perf_counter()
             run_step("setup", db=template)
             print(
@@ -399,8 +449,13 @@ def main():
                         size, path.stat().st_size / 1e6, time.perf_counter() - started
                     )
                 )
-            db = work / "import-{}.sqlite3".format(size)
-            shutil.copyfile(template, db)
+            if postgres is not None:
+                db = postgres.fresh()
+            else:
+                db = work / "import-{}.sqlite3".format(size)
+                for stale in (Path(str(db) + "-wal"), Path(str(db) + "-shm")):
+                    stale.unlink(missing_ok=True)  # a left-over WAL would be replayed onto the fresh copy
+                shutil.copyfile(template, db)
             bare = run_step("bare", path=path)
             imported = run_step("import", db=db, path=path)
             if imported["errors"]:

@@ -1,7 +1,9 @@
 """Writes of the interoperability layer: IATI and BCH imports, the mapping rules. Each import runs in one
 transaction: a file is imported whole or not at all, and a dry run is a full import rolled back."""
 
+import gc
 import logging
+from contextlib import contextmanager
 
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -30,13 +32,27 @@ def _guarded(report, work):
     return report
 
 
+@contextmanager
+def _objects_of_the_process_frozen():
+    """An import allocates millions of short-lived objects, and each time enough have been allocated the
+    cyclic garbage collector scans the older generations, which hold every object of the process (Django,
+    its apps, the lookups of the import). Objects alive before the import are frozen (never scanned) until
+    it ends; the import's own garbage is still collected. About a tenth of the import's time."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def iati_file_import(*, source, name, actor=None, dry_run=False, comment=""):
     """Import an IATI activity or organisation file (a path or a binary file object) as ``actor`` (``None``:
     the system, e.g. the command line). Returns the :class:`~capacityhub.interop.reports.FileReport`."""
     from .iati.importer import IatiImport
 
     report = FileReport(file=name, dry_run=dry_run)
-    return _guarded(report, lambda: IatiImport(report=report, actor=actor, comment=comment).run(source))
+    with _objects_of_the_process_frozen():
+        return _guarded(report, lambda: IatiImport(report=report, actor=actor, comment=comment).run(source))
 
 
 def bch_file_import(*, data, name, actor=None, dry_run=False):

@@ -26,6 +26,8 @@ _UNSPACED = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u3040-\u30ff\u3400-\u9fff\u
 
 def normalize(text):
     """Lower case, accents removed, hyphens and runs of spaces as one space."""
+    if text.isascii():  # nothing to decompose, and casefold() is lower() (the common case, quicker)
+        return _SEPARATORS.sub(" ", text).lower()
     text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return _SEPARATORS.sub(" ", text).casefold()
 

@@ -5,10 +5,9 @@ It does what :func:`capacityhub.core.services.record_save` does for one record (
 search index), with bulk inserts. An initiative whose data did not change is not written at all: importing
 the same file twice leaves no trace."""
 
-import json
+from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -17,14 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from capacityhub.core import permissions
 from capacityhub.core.choices import Status, VersionAction
 from capacityhub.core.models import Version
+from capacityhub.core.multilingual import resolve
 from capacityhub.core.search import index_records
-from capacityhub.core.services import SNAPSHOT_EXCLUDE, changed_fields, snapshot
+from capacityhub.core.services import changed_fields, snapshot
 from capacityhub.reference.models import Contact, Country, Organization
 from capacityhub.registry.models import Initiative, InitiativeCountry, InitiativeRegion, Participation
+from capacityhub.registry.models import _names as related_names
 
 from ..references import pk_of
 from ..reports import Problem
 from .convert import name_text
+from .rows import Table, index_documents, insert_rows, insert_versions, quote
 
 M2M_FIELDS = ("thematic_areas", "categories", "target_groups", "funding_source_types", "contacts")
 EXTRA_M2M = ("categories", "target_groups", "funding_source_types")
@@ -52,62 +54,6 @@ IMPORTED_FIELDS = (
     "co_financing",
     "part_of_id",
 )
-
-
-def record_snapshot(record, m2m, related=None):
-    """The snapshot :func:`capacityhub.core.services.snapshot` would take, from values held in memory
-    (``m2m``: ids per many-to-many field; ``related``: what ``snapshot_related`` returns)."""
-    data = {}
-    for field in record._meta.concrete_fields:
-        if field.name not in SNAPSHOT_EXCLUDE:
-            data[field.name] = field.value_from_object(record)
-    for field in record._meta.many_to_many:
-        data[field.name] = sorted(m2m.get(field.name, ()))
-    data.update(related or {})
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-
-
-def insert_rows(model, columns, rows):
-    """``INSERT`` plain rows into ``model``'s table with one ``executemany`` (values already prepared)."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            cursor.executemany(sql, rows[start : start + 2000])
-
-
-VERSION_COLUMNS = (
-    "content_type",
-    "object_id",
-    "number",
-    "action",
-    "status",
-    "actor",
-    "created_at",
-    "data",
-    "changes",
-    "comment",
-)
-
-
-def insert_versions(versions):
-    """Insert :class:`Version` rows (unsaved instances) with one ``executemany``, values prepared by their
-    fields (JSON as the database wants it)."""
-    fields = [Version._meta.get_field(name) for name in VERSION_COLUMNS]
-    now = timezone.now()
-    rows = []
-    for version in versions:
-        version.created_at = now
-        rows.append(
-            tuple(field.get_db_prep_save(getattr(version, field.attname), connection) for field in fields)
-        )
-    insert_rows(Version, [field.column for field in fields], rows)
 
 
 def through_model(name):
@@ -148,6 +94,11 @@ class State:
         )
 
     def snapshot(self, record):
+        """The snapshot of ``record`` (an initiative) holding this state's relations."""
+        table = initiative_table()
+        return self.snapshot_values(table, {attname: getattr(record, attname) for attname in table.defaults})
+
+    def snapshot_values(self, table, values):
         m2m = dict(self.m2m)
         m2m["countries"] = [pk for pk, _pct in self.countries]
         m2m["regions"] = [pk for pk, _pct in self.regions]
@@ -157,7 +108,33 @@ class State:
             "regions": [[pk, pct and float(pct)] for pk, pct in self.regions],
             "organizations": [[org, role] for org, role in self.participations],
         }
-        return record_snapshot(record, m2m, related)
+        return table.snapshot(values, m2m, related)
+
+
+@lru_cache(maxsize=1)
+def initiative_table():
+    return Table(Initiative)
+
+
+def sort_title(values):
+    """What ``Record.save`` puts in ``sort_title``: the title in the original language, case-folded."""
+    language = values["original_language"]
+    return (resolve(values["title"], language, language)[0] or "")[:255].casefold()
+
+
+class Entry:
+    """One initiative of a batch being written: its column values (``{attname: value}``), its import data,
+    its relations, and its snapshot before the import (``None`` when it is new)."""
+
+    __slots__ = ("pk", "values", "data", "state", "before", "record")
+
+    def __init__(self, values, data, state, before=None, record=None):
+        self.pk = record.pk if record is not None else None
+        self.values = values
+        self.data = data
+        self.state = state
+        self.before = before
+        self.record = record
 
 
 def generated_identifier(record, prefix):
@@ -169,7 +146,7 @@ class InitiativeWriter:
     def __init__(self, *, report, actor, comment, prefix_of):
         self.report = report
         self.actor = actor if actor is not None and actor.is_authenticated else None
-        self.comment = comment
+        self.comment = str(comment)
         self.prefix_of = prefix_of  # publisher id -> reporting-org ref the export uses
         self.content_types = {
             model: ContentType.objects.get_for_model(model) for model in (Initiative, Contact)
@@ -177,7 +154,7 @@ class InitiativeWriter:
         self.contact_cache = {}
         self.pending_parents = []  # (initiative pk, parent identifier)
         self.organizations = None  # the OrganizationIndex of the import, once it has one
-        self.object_cache = {}  # model -> {pk: instance}, for the search texts
+        self.name_cache = {}  # model -> {pk: texts of its name}, for the search entries
 
     # -- batches ---------------------------------------------------------------------------------------
     def _resolve_organizations(self, batch):
@@ -196,11 +173,12 @@ class InitiativeWriter:
         existing = self._existing(batch)
         if not self._allowed(batch, existing):
             return
+        table = initiative_table()
         parents = self._parents({d.parent for d in batch if d.parent})
         contacts = self._contacts(batch, existing)
         now = timezone.now()
-        created, updated, versions = [], [], []
-        states = {}
+        actor_id = self.actor.pk if self.actor is not None else None
+        created, updated = [], []
         for data in batch:
             record = existing.get(data.identifier) if data.identifier else None
             parent = parents.get(data.parent)
@@ -208,17 +186,20 @@ class InitiativeWriter:
                 if record.part_of.iati_identifier == data.parent:
                     parent = record.part_of_id
             if record is None:
-                record = Initiative(
-                    **data.fields,
+                values = dict(table.defaults)
+                values.update(data.fields)
+                values.update(
                     status=data.status,
                     revision=1,
-                    created_by=self.actor,
-                    updated_by=self.actor,
+                    created_by_id=actor_id,
+                    updated_by_id=actor_id,
+                    created_at=now,
+                    updated_at=now,
                     published_at=now if data.status == Status.PUBLISHED else None,
                     part_of_id=parent,
                 )
-                states[id(record)] = (data, self._state(data, None, contacts[data.label]), None)
-                created.append(record)
+                values["sort_title"] = sort_title(values)
+                created.append(Entry(values, data, self._state(data, None, contacts[data.label])))
                 continue
             before_state = State.of(record)
             before = before_state.snapshot(record)
@@ -233,42 +214,49 @@ class InitiativeWriter:
             record.revision += 1
             record.updated_by = self.actor
             record.updated_at = now
-            states[id(record)] = (data, state, before)
-            updated.append(record)
-        for record in created + updated:
             record.sort_title = (record.text("title", record.original_language) or "")[:255].casefold()
-        Initiative.objects.bulk_create(created, batch_size=500)
+            values = {attname: getattr(record, attname) for attname in table.defaults}
+            updated.append(Entry(values, data, state, before, record))
+        self._insert(table, created)
         if updated:
             Initiative.objects.bulk_update(
-                updated,
+                [entry.record for entry in updated],
                 [*IMPORTED_FIELDS, "revision", "updated_by", "updated_at", "sort_title"],
                 batch_size=500,
             )
-        self._resolve_pending(created + updated, states)
-        self._write_related(created, updated, states)
-        content_type = self.content_types[Initiative]
-        for record in created + updated:
-            data, state, before = states[id(record)]
-            after = state.snapshot(record)
-            versions.append(self._version(content_type, record, after, before))
-            record._import_state = state
+        entries = created + updated
+        self._resolve_pending(entries)
+        self._write_related(created, updated)
+        content_type = self.content_types[Initiative].pk
+        versions = []
+        for entry in entries:
+            after = entry.state.snapshot_values(table, entry.values)
+            versions.append(
+                (
+                    content_type,
+                    entry.pk,
+                    entry.values["revision"],
+                    VersionAction.IMPORTED,
+                    entry.values["status"],
+                    actor_id,
+                    after,
+                    changed_fields(entry.before or {}, after),
+                    self.comment,
+                )
+            )
         insert_versions(versions)
-        self._index(created + updated)
+        self._index(table, entries)
         self.report.created += len(created)
         self.report.updated += len(updated)
 
-    def _version(self, content_type, record, data, before):
-        return Version(
-            content_type=content_type,
-            object_id=record.pk,
-            number=record.revision,
-            action=VersionAction.IMPORTED,
-            status=record.status,
-            actor=self.actor,
-            data=data,
-            changes=changed_fields(before or {}, data),
-            comment=self.comment,
-        )
+    def _insert(self, table, entries):
+        """New initiatives: one multi-row ``INSERT … RETURNING`` per few dozen rows; their ids are read
+        back by IATI identifier (unique in the file, never empty for an imported activity)."""
+        if not entries:
+            return
+        ids = table.insert_returning(table.rows([entry.values for entry in entries]), "iati_identifier")
+        for entry in entries:
+            entry.pk = ids[entry.values["iati_identifier"]]
 
     def _existing(self, batch):
         identifiers = [d.identifier for d in batch if d.identifier]
@@ -330,40 +318,46 @@ class InitiativeWriter:
                 m2m[name] = before.m2m[name] if before else []
         return State(data.countries, data.regions, data.participations, m2m)
 
-    def _resolve_pending(self, records, states):
+    def _resolve_pending(self, entries):
         """Parents that are new in this very batch are known once it is inserted."""
         waiting = {}
-        for record in records:
-            data = states[id(record)][0]
-            if data.parent and record.part_of_id is None:
-                waiting.setdefault(data.parent, []).append(record)
+        for entry in entries:
+            if entry.data.parent and entry.values["part_of_id"] is None:
+                waiting.setdefault(entry.data.parent, []).append(entry)
         if not waiting:
             return
         parents = self._parents(set(waiting))
         fixed = []
         for identifier, items in waiting.items():
-            for record in items:
-                if identifier in parents and parents[identifier] != record.pk:
-                    record.part_of_id = parents[identifier]
-                    fixed.append(record)
+            for entry in items:
+                if identifier in parents and parents[identifier] != entry.pk:
+                    entry.values["part_of_id"] = parents[identifier]
+                    if entry.record is not None:
+                        entry.record.part_of_id = parents[identifier]
+                    fixed.append((parents[identifier], entry.pk))
                 else:
-                    self.pending_parents.append((record.pk, identifier, states[id(record)][0]))
-        Initiative.objects.bulk_update(fixed, ["part_of_id"])
+                    self.pending_parents.append((entry.pk, identifier, entry.data))
+        if fixed:
+            sql = "UPDATE {} SET {} = %s WHERE {} = %s".format(
+                quote(Initiative._meta.db_table), quote("part_of_id"), quote("id")
+            )
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, fixed)
 
-    def _write_related(self, created, updated, states):
+    def _write_related(self, created, updated):
         """Shares, participations and many-to-many rows: deleted for updated initiatives, then inserted with
         one ``executemany`` per table (no model instance per row)."""
         if updated:
-            ids = [record.pk for record in updated]
+            ids = [entry.pk for entry in updated]
             for model in (InitiativeCountry, InitiativeRegion, Participation):
                 model.objects.filter(initiative_id__in=ids).delete()
             for name in M2M_FIELDS:
                 through, own, _other = through_model(name)
                 through.objects.filter(**{"{}__in".format(own): ids}).delete()
         rows = {name: [] for name in ("countries", "regions", "participations", *M2M_FIELDS)}
-        for record in created + updated:
-            state = states[id(record)][1]
-            pk = record.pk
+        for entry in created + updated:
+            state = entry.state
+            pk = entry.pk
             rows["countries"] += [(pk, country, pct) for country, pct in state.countries]
             rows["regions"] += [(pk, region, pct) for region, pct in state.regions]
             rows["participations"] += [(pk, org, role) for org, role in state.participations]
@@ -376,38 +370,37 @@ class InitiativeWriter:
             through, own, other = through_model(name)
             insert_rows(through, (own, other), rows[name])
 
-    def _index(self, records):
-        """Search entries of the batch's initiatives. ``Initiative.search_texts`` reads the countries and
-        organizations: they are served from this import's cache instead of two queries per record."""
-        countries = self._cached(
-            Country, {c for record in records for c in self._state_of(record).country_ids}
+    def _index(self, table, entries):
+        """Search entries of the batch's initiatives: the texts ``Initiative.search_texts`` gives (its
+        multilingual fields, project number and IATI identifier, then the names of its countries and
+        organizations), the names read once per country and organization in the import."""
+        countries = self._names(Country, {c for entry in entries for c in entry.state.country_ids})
+        organizations = self._names(
+            Organization, {o for entry in entries for o in entry.state.organization_ids}
         )
-        organizations = self._cached(
-            Organization, {o for record in records for o in self._state_of(record).organization_ids}
-        )
-        for record in records:
-            state = self._state_of(record)
-            # What ``record.countries.all()`` returns when prefetched (only iterated by ``search_texts``).
-            record._prefetched_objects_cache = {
-                "countries": [countries[pk] for pk in state.country_ids],
-                "organizations": [organizations[pk] for pk in state.organization_ids],
-            }
-        index_records(Initiative, records)
-        for record in records:
-            del record._prefetched_objects_cache
+        texts_by_pk = {}
+        for entry in entries:
+            values = entry.values
+            texts = table.texts(values)
+            texts += [(None, t) for t in (values["project_number"], values["iati_identifier"]) if t]
+            for pk in entry.state.country_ids:
+                texts += countries[pk]
+            for pk in entry.state.organization_ids:
+                texts += organizations[pk]
+            texts_by_pk[entry.pk] = texts
+        new = {entry.pk for entry in entries if entry.record is None}
+        index_documents(Initiative.record_type.key, texts_by_pk, new)
 
-    @staticmethod
-    def _state_of(record):
-        return record._import_state
-
-    def _cached(self, model, ids):
-        cache = self.object_cache.setdefault(model, {})
+    def _names(self, model, ids):
+        """``{pk: search texts of the record's name}`` (cached for the import, bounded)."""
+        cache = self.name_cache.setdefault(model, {})
         missing = ids - cache.keys()
         if missing:
             if len(cache) > OBJECT_CACHE_LIMIT:
                 cache.clear()
                 missing = ids
-            cache.update(model._base_manager.in_bulk(missing))
+            for pk, obj in model._base_manager.in_bulk(missing).items():
+                cache[pk] = related_names([obj])
         return cache
 
     # -- contacts --------------------------------------------------------------------------------------
@@ -467,10 +460,23 @@ class InitiativeWriter:
             contacts.append((key, contact))
         Contact.objects.bulk_create([contact for _key, contact in contacts], batch_size=500)
         content_type = self.content_types[Contact]
-        Version.objects.bulk_create(
-            [self._version(content_type, contact, snapshot(contact), None) for _key, contact in contacts],
-            batch_size=500,
-        )
+        versions = []
+        for _key, contact in contacts:
+            data = snapshot(contact)
+            versions.append(
+                (
+                    content_type.pk,
+                    contact.pk,
+                    1,
+                    VersionAction.IMPORTED,
+                    contact.status,
+                    contact.created_by_id,
+                    data,
+                    changed_fields({}, data),
+                    self.comment,
+                )
+            )
+        insert_versions(versions)
         index_records(Contact, [contact for _key, contact in contacts])
         for key, contact in contacts:
             self._remember(key, contact.pk)

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from capacityhub.core.choices import Status
 from capacityhub.core.models import SearchEntry, Version
+from capacityhub.core.search import search_filter
 from capacityhub.core.services import snapshot
 from capacityhub.interop.iati.schema import IatiStream
 from capacityhub.interop.models import MappingRule
@@ -91,7 +92,13 @@ def test_an_activity_is_mapped_onto_an_initiative():
     # Written as record_save would have: one version with the same snapshot, and a search entry.
     version = Version.objects.get(content_type__model="initiative", object_id=record.pk)
     assert version.action == "imported" and version.number == 1 and version.data == snapshot(record)
-    assert SearchEntry.objects.filter(record_type="initiative", object_id=record.pk).exists()
+    # The search entry holds what the model indexes (written by the import without the ORM).
+    entry = SearchEntry.objects.get(record_type="initiative", object_id=record.pk)
+    expected = "\n".join(text for _lang, text in record.search_texts())
+    assert sorted(entry.document.split("\n")) == sorted(expected.split("\n"))
+    assert "Kenya" in entry.document and "Global Environment Facility" in entry.document
+    found = search_filter(Initiative.objects.all(), "initiative", "Kenya biosécurité")  # FTS5 or tsvector
+    assert list(found) == [record]
 
 
 def test_reimporting_an_unchanged_file_changes_nothing_and_a_change_updates():
@@ -113,6 +120,8 @@ def test_reimporting_an_unchanged_file_changes_nothing_and_a_change_updates():
     )[0]
     assert latest.changes == ["sort_title", "title"] or latest.changes == ["title"]
     assert latest.data == snapshot(record)
+    entry = SearchEntry.objects.get(record_type="initiative", object_id=record.pk)
+    assert "Biosafety training, phase 2" in entry.document
 
 
 def test_activities_that_are_not_biosafety_are_skipped_and_counted():
