@@ -4,6 +4,7 @@ code filters that take a parameter repeated (``?country=FR&country=KE``) or comm
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Status
@@ -35,10 +36,21 @@ class CodeFilter(django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
+        # A value the field cannot hold (``?year=abc``, ``?organization=x``) matches nothing, never a 500.
+        value = [code for code in value if self.accepts(qs.model, code)]
+        if not value:
+            return qs.none()
         condition = {f"{self.field_name}__in": value}
         if self.many:
             return qs.filter(pk__in=qs.model._base_manager.filter(**condition).values("pk"))
         return qs.filter(**condition)
+
+    def accepts(self, model, code):
+        try:
+            model._base_manager.filter(**{self.field_name: code})
+        except (TypeError, ValueError, ValidationError):
+            return False
+        return True
 
 
 class RecordFilterSet(django_filters.FilterSet):
