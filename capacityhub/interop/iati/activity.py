@@ -314,6 +314,31 @@ HANDLERS = {
 }
 
 
+#: What the mapping rules look at to decide whether an activity is selected (see ``mapping.match``).
+SELECTION_HANDLERS = {
+    tag: HANDLERS[tag]
+    for tag in ("title", "description", "sector", "tag", "policy-marker", EXT + "capacityhub")
+}
+
+
+def read_selection(element, index, identifier, file_language=""):
+    """An :class:`Activity` holding only what selection needs (title, descriptions, sectors, tags, policy
+    markers, our extension element): most activities of a publisher's file are not selected, and reading
+    the rest of them (organizations, budgets, transactions, dates, where each element is) would be wasted.
+    A selected activity is read again in full with :func:`read_activity`."""
+    activity = Activity(
+        index=index, line=element.sourceline, identifier=identifier, file_language=file_language
+    )
+    activity.language = (element.get(XML_LANG) or "").strip()
+    handlers = SELECTION_HANDLERS
+    counts = {}
+    for child in element.iterchildren(*handlers):  # the other children are skipped by lxml, in C
+        tag = child.tag
+        position = counts[tag] = counts.get(tag, 0) + 1
+        handlers[tag](activity, child, position)
+    return activity
+
+
 def read_activity(element, index, identifier, file_language=""):
     """The :class:`Activity` held by ``element`` (an ``<iati-activity>``)."""
     activity = Activity(

@@ -13,7 +13,7 @@ from capacityhub.reference.choices import Vocabularies
 from capacityhub.reference.models import Organization
 
 from ..references import References, content_languages, import_status, reporting_ref
-from .activity import language, narratives, read_activity
+from .activity import language, narratives, read_activity, read_selection
 from .convert import Converter, multilingual
 from .mapping import ActivityMapping
 from .rules import FORBIDDEN_IN_IDENTIFIERS, ActivityChecker
@@ -74,8 +74,10 @@ class IatiImport:
     def _activity(self, record, stream):
         report = self.report
         report.activities += 1
-        activity = read_activity(record.element, record.index, record.identifier, stream.language)
-        duplicate = self.checker.duplicate(activity)
+        element = record.element
+        # Every activity: the schema and the duplicate check, then only what selection reads; the rest of
+        # the activity is read once it is known to be imported (most of a publisher's file is not).
+        duplicate = self.checker.duplicate(record, element.sourceline)
         if duplicate is not None:
             report.add(duplicate)
         if record.schema_problems:
@@ -84,11 +86,14 @@ class IatiImport:
             return
         if self.mapping is None:
             self.mapping = ActivityMapping.from_database()
-        match = self.mapping.match(activity)
-        if not match.selected:
+        if not self.mapping.selects(
+            read_selection(element, record.index, record.identifier, stream.language)
+        ):
             report.skipped += 1
             return
         report.in_scope += 1
+        activity = read_activity(element, record.index, record.identifier, stream.language)
+        match = self.mapping.match(activity)
         problems = self.checker.check(activity, record.element)
         for problem in problems:
             report.add(problem)

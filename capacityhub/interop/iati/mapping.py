@@ -132,6 +132,24 @@ class ActivityMapping:
                 key = (rule.kind, (rule.vocabulary or "1").strip(), rule.code.strip())
                 self.codes.setdefault(key, []).append(rule)
         self.pattern, self.prefixes = _compile(tuple(sorted(self.keywords)))
+        # What decides selection alone (see :meth:`selects`): the codes with a selecting rule (the lowest
+        # significance at which one selects) and the selecting keywords.
+        self.selecting_codes = {}
+        for key, code_rules in self.codes.items():
+            levels = [
+                rule.min_significance if key[0] == "policy-marker" else 0
+                for rule in code_rules
+                if rule.selects
+            ]
+            if levels:
+                self.selecting_codes[key] = min(levels)
+        self.selecting_pattern = _compile(
+            tuple(
+                sorted(
+                    word for word, word_rules in self.keywords.items() if any(r.selects for r in word_rules)
+                )
+            )
+        )[0]
 
     @classmethod
     def from_database(cls):
@@ -148,6 +166,42 @@ class ActivityMapping:
             match.selected = match.selected or rule.selects
             match.areas.update(rule.areas)
             match.reasons.append(reason)
+
+    def selects(self, activity):
+        """Whether :meth:`match` would select ``activity``, found at a fraction of its cost: only the rules
+        that select are looked at, and the first one found decides. Most activities of a publisher's file
+        are not selected, and this is all that is done with their text (``activity`` may be read with
+        :func:`~capacityhub.interop.iati.activity.read_selection`)."""
+        if activity.extension.get("present"):
+            return True
+        for _where, _code, _v, uri, _n in activity.tags:
+            if uri.rstrip("/") == THEMATIC_AREAS_URI:
+                return True
+        codes = self.selecting_codes
+        if codes:
+            for _where, code, vocabulary, _uri, _pct in activity.sectors:
+                if ("sector", vocabulary, code) in codes:
+                    return True
+            for _where, code, vocabulary, significance in activity.policy_markers:
+                level = codes.get(("policy-marker", vocabulary, code))
+                if level is not None and (int(significance) if significance.isdigit() else 0) >= level:
+                    return True
+            for _where, code, vocabulary, _uri, _narratives in activity.tags:
+                if ("tag", vocabulary or "1", code) in codes:
+                    return True
+        pattern = self.selecting_pattern
+        if pattern is None:
+            return False
+        text = normalize(activity.texts())
+        search = pattern.search
+        hit = search(text)
+        while hit is not None:
+            start = hit.start()
+            # As in match(): keywords of spaced scripts match at the start of a word only.
+            if start == 0 or not text[start - 1].isalnum() or _UNSPACED.match(hit.group()):
+                return True
+            hit = search(text, start + 1)
+        return False
 
     def match(self, activity):
         """The :class:`Match` of an :class:`~capacityhub.interop.iati.activity.Activity`.

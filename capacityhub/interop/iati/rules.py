@@ -78,23 +78,23 @@ class ActivityChecker:
         self.languages = content_languages()
         self.lists = _Codelists()
 
-    def duplicate(self, activity):
-        """IATI-ID-DUPLICATE, checked on every activity of the file."""
-        identifier = activity.identifier
+    def duplicate(self, record, line=None):
+        """IATI-ID-DUPLICATE, checked on every activity of the file. ``record`` has ``identifier``, ``index``
+        and ``label`` (a :class:`~.schema.RecordElement` or an :class:`~.activity.Activity`)."""
+        identifier = record.identifier
         if not identifier:
             return None
-        first = self.identifiers.get(identifier)
-        if first is None:
-            self.identifiers[identifier] = activity.index
+        first = self.identifiers.setdefault(identifier, record.index)
+        if first == record.index:
             return None
         return Problem(
             "IATI-ID-DUPLICATE",
             _("The identifier {identifier} is used by activity number {first} of the file already.").format(
                 identifier=identifier, first=first
             ),
-            activity=activity.label,
+            activity=record.label,
             element="/iati-activity/iati-identifier",
-            line=activity.line,
+            line=line if line is not None else getattr(record, "line", None),
         )
 
     def check(self, activity, element):
