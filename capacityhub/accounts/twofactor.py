@@ -99,13 +99,18 @@ def match_code(user, code):
     """The device (authenticator or backup codes) that accepts ``code``, or None.
 
     django-otp's own checks apply: a TOTP code is accepted once, a backup code is used up, and a device
-    refuses codes for a growing delay after each wrong one."""
+    refuses codes for a growing delay after each wrong one. A successful second step proves the user:
+    the delays left on their other devices by earlier wrong codes are lifted."""
     code = normalize_code(code)
     if not code:
         return None
     for device in devices_for_code(user, code):
         verified = django_otp.verify_token(user, device.persistent_id, code)
         if verified is not None:
+            for model in (TOTPDevice, StaticDevice):
+                for other in model.objects.devices_for_user(user, confirmed=True):
+                    if other.throttling_failure_count:
+                        other.throttle_reset()
             return verified
     return None
 

@@ -314,29 +314,70 @@ HANDLERS = {
 }
 
 
-#: What the mapping rules look at to decide whether an activity is selected (see ``mapping.match``).
-SELECTION_HANDLERS = {
-    tag: HANDLERS[tag]
-    for tag in ("title", "description", "sector", "tag", "policy-marker", EXT + "capacityhub")
-}
+class Selection:
+    """What the mapping rules look at to decide whether an activity is selected: the texts of its title,
+    descriptions and tags, its sectors, policy markers and tags, whether it carries our extension element.
+    Read by :func:`read_selection`, judged by ``ActivityMapping.selects``."""
+
+    __slots__ = ("title", "descriptions", "tag_texts", "sectors", "policy_markers", "tags", "extension")
+
+    def __init__(self):
+        self.title = []
+        self.descriptions = []
+        self.tag_texts = []
+        self.sectors = []  # (code, vocabulary)
+        self.policy_markers = []  # (code, vocabulary, significance)
+        self.tags = []  # (code, vocabulary, uri)
+        self.extension = False
+
+    def texts(self):
+        """The text :meth:`Activity.texts` gives for the same activity."""
+        return "\n".join(part for part in self.title + self.descriptions + self.tag_texts if part)
 
 
-def read_selection(element, index, identifier, file_language=""):
-    """An :class:`Activity` holding only what selection needs (title, descriptions, sectors, tags, policy
-    markers, our extension element): most activities of a publisher's file are not selected, and reading
-    the rest of them (organizations, budgets, transactions, dates, where each element is) would be wasted.
-    A selected activity is read again in full with :func:`read_activity`."""
-    activity = Activity(
-        index=index, line=element.sourceline, identifier=identifier, file_language=file_language
-    )
-    activity.language = (element.get(XML_LANG) or "").strip()
-    handlers = SELECTION_HANDLERS
-    counts = {}
-    for child in element.iterchildren(*handlers):  # the other children are skipped by lxml, in C
+def _narrative_texts(element):
+    return [(child.text or "").strip() for child in element.iterchildren("narrative")]
+
+
+SELECTION_TAGS = ("title", "description", "sector", "tag", "policy-marker", EXT + "capacityhub")
+
+
+def read_selection(element):
+    """The :class:`Selection` of ``element`` (an ``<iati-activity>``). Most activities of a publisher's file
+    are not selected: reading the rest of them (organizations, budgets, transactions, dates, where each
+    element is), as :func:`read_activity` does, would be wasted. The values are read as
+    :func:`read_activity` reads them; a selected activity is then read in full."""
+    selection = Selection()
+    for child in element.iterchildren(*SELECTION_TAGS):  # the other children are skipped by lxml, in C
         tag = child.tag
-        position = counts[tag] = counts.get(tag, 0) + 1
-        handlers[tag](activity, child, position)
-    return activity
+        if tag == "description":
+            selection.descriptions += _narrative_texts(child)
+        elif tag == "sector":
+            selection.sectors.append(
+                ((child.get("code") or "").strip(), (child.get("vocabulary") or "1").strip())
+            )
+        elif tag == "policy-marker":
+            selection.policy_markers.append(
+                (
+                    (child.get("code") or "").strip(),
+                    (child.get("vocabulary") or "1").strip(),
+                    (child.get("significance") or "").strip(),
+                )
+            )
+        elif tag == "title":
+            selection.title = _narrative_texts(child)
+        elif tag == "tag":
+            selection.tags.append(
+                (
+                    (child.get("code") or "").strip(),
+                    (child.get("vocabulary") or "").strip(),
+                    (child.get("vocabulary-uri") or "").strip(),
+                )
+            )
+            selection.tag_texts += _narrative_texts(child)
+        else:
+            selection.extension = True
+    return selection
 
 
 def read_activity(element, index, identifier, file_language=""):

@@ -86,9 +86,7 @@ class IatiImport:
             return
         if self.mapping is None:
             self.mapping = ActivityMapping.from_database()
-        if not self.mapping.selects(
-            read_selection(element, record.index, record.identifier, stream.language)
-        ):
+        if not self.mapping.selects(read_selection(element)):
             report.skipped += 1
             return
         report.in_scope += 1
