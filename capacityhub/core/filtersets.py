@@ -46,6 +46,8 @@ class CodeFilter(django_filters.Filter):
         return qs.filter(**condition)
 
     def accepts(self, model, code):
+        if "\x00" in str(code):  # PostgreSQL text cannot hold NUL: no record can match it
+            return False
         try:
             model._base_manager.filter(**{self.field_name: code})
         except (TypeError, ValueError, ValidationError):

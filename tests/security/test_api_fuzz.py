@@ -5,7 +5,9 @@ every record type's detail is also checked on a real record so the serializers' 
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import translation
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
@@ -40,7 +42,19 @@ def fuzz(operation, headers):
 
 
 @pytest.fixture
-def api_schema(roles):
+def wsgi_in_test_transaction():
+    """Django's WSGI handler closes "unusable" connections at each request's start and end; inside a test's
+    transaction that would close it (PostgreSQL; SQLite's in-memory database is never closed). The test
+    client turns that off the same way while it makes a request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(roles, wsgi_in_test_transaction):
     """The schema as served, and a published record of every type (lists and details are not empty)."""
     with translation.override("en"):
         records = {}

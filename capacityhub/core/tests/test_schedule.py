@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from capacityhub.core import schedule
 from capacityhub.core.testing.factories import country, make_record
+from capacityhub.core.testing.tasks import run_task_worker
 from capacityhub.notifications import services
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_due_job_runs_in_the_worker_and_queues_its_next_run(roles, settings):
     schedule.ensure_scheduled()
     due = DBTaskResult.objects.filter(task_path=schedule.run_job.module_path, args_kwargs__args=["digests"])
     due.update(run_after=timezone.now() - datetime.timedelta(seconds=1))
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    run_task_worker()
     assert len(mail.outbox) == 1 and "Need in the scheduled digest" in mail.outbox[0].body
     done = DBTaskResult.objects.get(task_path=schedule.run_job.module_path, status="SUCCESSFUL")
     assert done.return_value["job"] == "digests"

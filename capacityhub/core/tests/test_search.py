@@ -34,3 +34,14 @@ def test_search_survives_operators_and_quotes(roles):
     qs = Initiative.objects.all()
     for q in ['"risk', "risk AND", "risk*", "NEAR(", "-risk", "' OR 1=1 --", "risk)"]:
         list(search_filter(qs, "initiative", q))  # no error
+
+
+@pytest.mark.django_db
+def test_nul_in_query_parameters_is_dropped(client):
+    """PostgreSQL refuses NUL in text: a NUL in a search or filter parameter is dropped, never a 500."""
+    make_record("need", title="Nulfree need")
+    for query in ("q=Nulfree%00", "country=K%00E", "q=%00&page=1%00"):
+        response = client.get("/en/needs/?" + query)
+        assert response.status_code == 200, query
+        assert "Nulfree need" in response.content.decode(), query
+        assert client.get("/api/needs/?" + query).status_code == 200, query

@@ -17,6 +17,7 @@ from capacityhub.conferences.tests.factories import make_conference, make_topic,
 from capacityhub.core import services as record_services
 from capacityhub.core.choices import Status
 from capacityhub.core.testing.factories import country, make_record, term
+from capacityhub.core.testing.tasks import run_task_worker
 from capacityhub.notifications import services
 from capacityhub.notifications.choices import Frequency
 from capacityhub.notifications.models import Follow, SavedSearch, SentItem
@@ -285,10 +286,10 @@ def test_the_daily_digest_runs_in_the_task_worker(roles, settings):
     call_command("send_digests", "--enqueue", stdout=out)
     assert "Enqueued task" in out.getvalue() and mail.outbox == []  # nothing sent by the cron job
     assert DBTaskResult.objects.filter(task_path__endswith="send_digests_task").count() == 1
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    run_task_worker()
     assert len(mail.outbox) == 1 and "Need for the worker" in mail.outbox[0].body
     result = DBTaskResult.objects.get(task_path__endswith="send_digests_task")
     assert result.status == "SUCCESSFUL" and result.return_value == {"users": 1, "items": 1}
     call_command("send_digests", "--enqueue", stdout=StringIO())
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    run_task_worker()
     assert len(mail.outbox) == 1  # the next day's run sends nothing twice
