@@ -23,7 +23,7 @@ from capacityhub.reference.loaders import LoadResult
 
 from .choices import CrosswalkRelation
 from .models import Crosswalk, Plan
-from .planfiles import PlanFileError, _text
+from .planfiles import PlanFileError, _text, crosswalk_identity, save_crosswalk_link
 
 
 def links_between(plan, other):
@@ -163,12 +163,7 @@ def check_crosswalk_data(data):
             continue
         if source is None:
             continue
-        identity = (
-            source[0].pk,
-            getattr(source[1], "pk", None),
-            target[0].pk,
-            getattr(target[1], "pk", None),
-        )
+        identity = crosswalk_identity(source, target)
         if identity in seen:
             errors.append(_("{where}: this link is listed twice.").format(where=where))
             continue
@@ -194,30 +189,8 @@ def import_crosswalk(data):
     }
     keep = set()
     for link in links:
-        (source_area, source_element), (target_area, target_element) = link["source"], link["target"]
-        identity = (
-            source_area.pk,
-            getattr(source_element, "pk", None),
-            target_area.pk,
-            getattr(target_element, "pk", None),
-        )
-        row = existing.get(identity)
-        if row is None:
-            Crosswalk.objects.create(
-                source_area=source_area,
-                source_element=source_element,
-                target_area=target_area,
-                target_element=target_element,
-                relation=link["relation"],
-                note=link["note"],
-            )
-            result.created += 1
-        elif row.relation != link["relation"] or row.note != link["note"]:
-            row.relation, row.note = link["relation"], link["note"]
-            row.save(update_fields=["relation", "note"])
-            result.updated += 1
-        else:
-            result.unchanged += 1
+        identity = crosswalk_identity(link["source"], link["target"])
+        save_crosswalk_link(existing.get(identity), link["source"], link["target"], link, result)
         keep.add(identity)
     for identity, row in existing.items():
         if identity not in keep:

@@ -373,47 +373,61 @@ def _unit(plan_areas, plan_elements, number):
     return None, None
 
 
-def _sync_crosswalk(plan, links, areas, elements, result, errors):
-    existing = set(
-        Crosswalk.objects.filter(source_area__plan=plan).values_list(
-            "pk", "source_area_id", "source_element_id", "target_area_id", "target_element_id"
+def save_crosswalk_link(row, source, target, link, result):
+    """Create the crosswalk link ``source`` → ``target`` (each ``(area, element or None)``), or bring the
+    existing ``row`` up to date with ``link``'s relation and note; count it in ``result``. Returns the row."""
+    if row is None:
+        result.created += 1
+        return Crosswalk.objects.create(
+            source_area=source[0],
+            source_element=source[1],
+            target_area=target[0],
+            target_element=target[1],
+            relation=link["relation"],
+            note=link["note"],
         )
-    )
-    keep = set()
-    for link in links:
-        target_plan = Plan.objects.filter(key=link["to_plan"]).first()
-        if target_plan is None:
-            continue  # linked when that plan is loaded: the crosswalk is imported again then
-        source_area, source_element = _unit(areas, elements, link["from"])
-        target_area, target_element = _unit(
+    if row.relation != link["relation"] or row.note != link["note"]:
+        row.relation, row.note = link["relation"], link["note"]
+        row.save(update_fields=["relation", "note"])
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return row
+
+
+def crosswalk_identity(source, target):
+    """The key of a link between two ``(area, element or None)`` pairs: their four ids."""
+    return (source[0].pk, getattr(source[1], "pk", None), target[0].pk, getattr(target[1], "pk", None))
+
+
+def _sync_crosswalk(plan, links, areas, elements, result, errors):
+    existing = {
+        (c.source_area_id, c.source_element_id, c.target_area_id, c.target_element_id): c
+        for c in Crosswalk.objects.filter(source_area__plan=plan)
+    }
+    targets = {}  # plan key -> (areas, elements) by number, read once per plan
+    for target_plan in Plan.objects.filter(key__in={link["to_plan"] for link in links}):
+        targets[target_plan.key] = (
             {a.number: a for a in target_plan.areas.all()},
             {e.number: e for e in target_plan.elements.select_related("area")},
-            link["to"],
         )
-        if target_area is None:
+    keep = set()
+    for link in links:
+        if link["to_plan"] not in targets:
+            continue  # linked when that plan is loaded: the crosswalk is imported again then
+        source = _unit(areas, elements, link["from"])
+        target = _unit(*targets[link["to_plan"]], link["to"])
+        if target[0] is None:
             errors.append(
                 _("Crosswalk: {number} is not a part of plan {key}.").format(
                     number=link["to"], key=link["to_plan"]
                 )
             )
             continue
-        row, created = Crosswalk.objects.get_or_create(
-            source_area=source_area,
-            source_element=source_element,
-            target_area=target_area,
-            target_element=target_element,
-            defaults={"relation": link["relation"], "note": link["note"]},
-        )
-        if created:
-            result.created += 1
-        elif row.relation != link["relation"] or row.note != link["note"]:
-            row.relation, row.note = link["relation"], link["note"]
-            row.save(update_fields=["relation", "note"])
-            result.updated += 1
-        else:
-            result.unchanged += 1
-        keep.add(row.pk)
-    stale = [pk for pk, *_rest in existing if pk not in keep]
+        identity = crosswalk_identity(source, target)
+        existing[identity] = save_crosswalk_link(existing.get(identity), source, target, link, result)
+        keep.add(identity)
+    stale = [row.pk for identity, row in existing.items() if identity not in keep]
     if stale:
         result.removed += Crosswalk.objects.filter(pk__in=stale).delete()[0]
 
